@@ -1,0 +1,104 @@
+// Entry point of the local stack: `start` (setup database, gateway, pg_net worker; Ctrl-C stops
+// everything, data persists), `reset` (rebuild the database from migrations + seed), `env`
+// (print connection settings of the stack), `stop` (stop a Postgres left running).
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type ProfileName, repoRoot, type StackConfig } from './config.ts';
+import { apiKeys } from './jwt.ts';
+import { log } from './log.ts';
+import { prepareDatabase, stopCluster } from './postgres.ts';
+import { startGateway } from './gateway/server.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+async function envLines(cfg: StackConfig): Promise<string[]> {
+  const keys = await apiKeys(cfg.jwtSecret);
+  return [
+    `SUPABASE_URL=${cfg.apiUrl}`,
+    `SUPABASE_ANON_KEY=${keys.anon}`,
+    `SUPABASE_SERVICE_ROLE_KEY=${keys.serviceRole}`,
+    `SUPABASE_DB_URL=${cfg.dbUrl}`,
+  ];
+}
+
+interface DemoUser { email: string; password: string; profile?: string; companies?: string[]; teams?: string[] }
+
+function demoUsers(): DemoUser[] {
+  const file = join(repoRoot, 'seed/users.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).users as DemoUser[]) : [];
+}
+
+async function start(cfg: StackConfig): Promise<void> {
+  const t0 = performance.now();
+  const created = await prepareDatabase(cfg, { fresh: flag('fresh') });
+  const gateway = await startGateway(cfg);
+  const readyFile = join(cfg.stackDir, 'ready.json');
+  const lines = await envLines(cfg);
+  writeFileSync(readyFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  const users = demoUsers();
+  const out = [
+    '',
+    `MMG sales platform is ready (${cfg.profile} stack, ${created ? 'new database with demo data' : 'existing data'}, ${seconds} s)`,
+    '',
+    `  Web app        ${cfg.apiUrl}/`,
+    `  API gateway    ${cfg.apiUrl}  (auth, rest, storage, functions)`,
+    `  Postgres       ${cfg.dbUrl}`,
+    '',
+    ...lines.map((l) => `  ${l}`),
+    '',
+    users.length ? '  Demo logins (email / password / profile):' : '',
+    ...users.map((u) => `    ${u.email.padEnd(34)} ${u.password.padEnd(16)} ${u.profile ?? ''}`),
+    '',
+    'Press Ctrl-C to stop. Data is kept in .stack/ across restarts (npm run db:reset rebuilds it).',
+    '',
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    await gateway.close().catch(() => {});
+    stopCluster(cfg);
+    rmSync(readyFile, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'start';
+  const cfg = loadConfig((arg('profile') as ProfileName | undefined) ?? 'dev');
+  switch (command) {
+    case 'start':
+      return start(cfg);
+    case 'reset': {
+      await prepareDatabase(cfg, { fresh: true });
+      stopCluster(cfg);
+      process.stdout.write('Database rebuilt from migrations and seed.\n');
+      return;
+    }
+    case 'env': {
+      process.stdout.write(`${(await envLines(cfg)).join('\n')}\n`);
+      if (!existsSync(join(cfg.stackDir, 'ready.json'))) process.stderr.write('note: the stack is not running (npm start)\n');
+      return;
+    }
+    case 'stop':
+      stopCluster(cfg);
+      return;
+    default:
+      throw new Error(`unknown command "${command}" (start, reset, env, stop)`);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+});

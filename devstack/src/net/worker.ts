@@ -1,0 +1,133 @@
+// The pg_net stand-in: drains net.http_request_queue after commit (woken by NOTIFY, with a
+// sweep as a safety net), performs each call with its timeout and stores the outcome in
+// net._http_response as pg_net does. Like pg_net, delivery is at most once; callers that need
+// more (render jobs) keep their own durable state and re-dispatch.
+import pg from 'pg';
+import type { StackConfig } from '../config.ts';
+import { logger } from '../log.ts';
+
+const log = logger('pg_net');
+const BATCH = 20;
+const SWEEP_MS = 1000;
+const RESPONSE_TTL = '6 hours';
+
+interface QueuedRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  timeout_milliseconds: number;
+}
+
+export class NetWorker {
+  private listener?: pg.Client;
+  private pool: pg.Pool;
+  private timer?: NodeJS.Timeout;
+  private draining = false;
+  private again = false;
+  private stopped = false;
+  private inFlight = new Set<Promise<void>>();
+  delivered = 0;
+
+  constructor(private readonly cfg: StackConfig) {
+    this.pool = new pg.Pool({ connectionString: cfg.dbUrl, max: 4, application_name: 'pg_net-worker' });
+    this.pool.on('error', () => {});
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => void this.drain(), SWEEP_MS);
+    void this.drain();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.cfg.dbUrl, application_name: 'pg_net-listener' });
+    client.on('error', () => {});
+    client.on('end', () => {
+      // Postgres restarted: reconnect, the sweep covers anything queued meanwhile.
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1000);
+    });
+    client.on('notification', () => void this.drain());
+    try {
+      await client.connect();
+      await client.query('listen net_http_request');
+      this.listener = client;
+    } catch {
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1000);
+    }
+  }
+
+  async drain(): Promise<void> {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.again = false;
+        const { rows } = await this.pool.query<QueuedRequest>(
+          `delete from net.http_request_queue
+            where id in (select id from net.http_request_queue order by id limit $1 for update skip locked)
+            returning id, method, url, headers, body, timeout_milliseconds`, [BATCH]);
+        for (const r of rows) {
+          const p = this.perform(r).finally(() => this.inFlight.delete(p));
+          this.inFlight.add(p);
+        }
+        if (rows.length === BATCH) this.again = true;
+      } while (this.again && !this.stopped);
+      await this.pool.query(`delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`);
+    } catch (e) {
+      log.warn('queue drain failed', { error: (e as Error).message });
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async perform(r: QueuedRequest): Promise<void> {
+    let status: number | null = null;
+    let contentType: string | null = null;
+    let headers: Record<string, string> | null = null;
+    let content: string | null = null;
+    let timedOut = false;
+    let errorMsg: string | null = null;
+    try {
+      const resp = await fetch(r.url, {
+        method: r.method,
+        headers: r.headers,
+        body: r.method === 'POST' && r.body ? new Uint8Array(r.body) : undefined,
+        signal: AbortSignal.timeout(r.timeout_milliseconds),
+      });
+      status = resp.status;
+      contentType = resp.headers.get('content-type');
+      headers = Object.fromEntries(resp.headers.entries());
+      content = await resp.text();
+    } catch (e) {
+      const err = e as Error;
+      timedOut = err.name === 'TimeoutError';
+      errorMsg = timedOut ? `Timeout of ${r.timeout_milliseconds} ms reached` : (err.cause as Error | undefined)?.message ?? err.message;
+    }
+    this.delivered += 1;
+    await this.pool.query(
+      `insert into net._http_response (id, status_code, content_type, headers, content, timed_out, error_msg)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [r.id, status, contentType, headers, content, timedOut, errorMsg],
+    ).catch((e) => log.warn('could not store response', { id: r.id, error: (e as Error).message }));
+  }
+
+  async queueDepth(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('select count(*)::int as n from net.http_request_queue');
+    return rows[0].n;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled(this.inFlight);
+    await this.listener?.end().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+}

@@ -1,0 +1,15 @@
+// Liveness of the edge-function runtime, and who the platform says is calling.
+import { corsHeaders, errorResponse, json, jwtClaims } from '../_shared/http.ts';
+
+Deno.serve((req) => {
+  if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders });
+  if (req.method !== 'GET') return errorResponse(405, 'method_not_allowed', 'Use GET');
+  const claims = jwtClaims(req);
+  return json({
+    status: 'ok',
+    service: 'functions',
+    time: new Date().toISOString(),
+    caller: { role: claims?.role ?? null, user_id: claims?.sub ?? null },
+    request_id: req.headers.get('x-request-id'),
+  });
+});
