@@ -11,7 +11,7 @@ import { stopCluster } from '../devstack/src/postgres.ts';
 interface SuiteResult { name: string; passed: number; failed: number; seconds: number; note?: string }
 const results: SuiteResult[] = [];
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
-const only = process.env.TEST_ONLY?.split(',').map((s) => s.trim());
+const only = process.env.TEST_ONLY?.split(';').map((s) => s.trim());
 
 function files(dir: string, pattern: RegExp): string[] {
   const abs = join(repoRoot, dir);
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   const keys = await apiKeys(cfg.jwtSecret);
   const stackEnv = {
     STACK_PROFILE: 'test',
+    // supabase-js creates a realtime client that needs a global WebSocket (built in from Node 22).
+    NODE_OPTIONS: '--experimental-websocket',
     SUPABASE_URL: cfg.apiUrl,
     SUPABASE_ANON_KEY: keys.anon,
     SUPABASE_SERVICE_ROLE_KEY: keys.serviceRole,

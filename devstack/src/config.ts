@@ -33,6 +33,8 @@ export interface StackConfig {
   jwtSecret: string;
   jwtExpirySeconds: number;
   exposedSchemas: string[];
+  /** Schemas PostgREST appends to the request schema in search_path ([api] extra_search_path). */
+  extraSearchPath: string[];
   maxRows: number;
   buckets: BucketConfig[];
   storageFileSizeLimit: number;
@@ -113,6 +115,7 @@ export function loadConfig(profile: ProfileName = (process.env.STACK_PROFILE as 
     jwtSecret: secrets.jwtSecret,
     jwtExpirySeconds: Number(toml.auth?.jwt_expiry ?? 3600),
     exposedSchemas: (toml.api?.schemas as string[]) ?? ['public'],
+    extraSearchPath: (toml.api?.extra_search_path as string[]) ?? ['public', 'extensions'],
     maxRows: Number(toml.api?.max_rows ?? 1000),
     buckets,
     storageFileSizeLimit: parseSize(toml.storage?.file_size_limit) ?? 50 * 1024 ** 2,

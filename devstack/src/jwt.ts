@@ -12,7 +12,7 @@ export class JwtError extends Error {
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signJwt(
+export function signJwt(
   secret: string,
   claims: Claims,
   expiresInSeconds?: number,

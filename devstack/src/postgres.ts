@@ -130,7 +130,7 @@ export function migrationFiles(): { version: string; name: string; path: string 
  * Applies pending migrations, each in its own transaction, and records them in the table the
  * Supabase CLI uses, so `supabase db push` and this runner agree on what is applied.
  */
-export async function applyMigrations(cfg: StackConfig): Promise<string[]> {
+export function applyMigrations(cfg: StackConfig): Promise<string[]> {
   return withSuperuser(cfg, async (c) => {
     await c.query(`create schema if not exists supabase_migrations;
       create table if not exists supabase_migrations.schema_migrations

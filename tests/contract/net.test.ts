@@ -56,7 +56,7 @@ describe('pg_net', { skip: !isLocalStack && 'the database cannot reach a loopbac
     const [{ id }] = await sql<{ id: number }>(
       `with s as (select set_config('contract.hook_url', $1, true))
        insert into public.contract_jobs (kind) select 'proposal' from s returning id`, [`http://127.0.0.1:${port}/hook`]);
-    const hit = await waitFor(async () => received.find((r) => r.body.job_id === id));
+    const hit = await waitFor(() => Promise.resolve(received.find((r) => r.body.job_id === id)));
     assert.equal(hit.body.kind, 'proposal');
     assert.equal(hit.headers['x-hook-secret'], 's3cret');
     const resp = await waitFor(async () => (await sql(`select status_code, content from net._http_response where content like '%accepted%' order by created desc limit 1`))[0]);

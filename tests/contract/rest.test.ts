@@ -55,7 +55,7 @@ describe('rest', () => {
     const { data, error, count } = await alice.client
       .from('contract_notes')
       .select('title, amount', { count: 'exact' })
-      .gte('amount', 1000)
+      .gte('amount', 100000)
       .order('amount', { ascending: false });
     assert.equal(error, null);
     assert.equal(count, 2);

@@ -89,7 +89,7 @@ export async function createUser(db: pg.Pool, input: NewUser): Promise<AuthUserR
     const id = rows[0].id;
     await client.query(
       `insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at, last_sign_in_at)
-       values ($1, $1::uuid, jsonb_build_object('sub', $1::text, 'email', lower($2::text), 'email_verified', $3::boolean,
+       values ($1::text, $1::uuid, jsonb_build_object('sub', $1::text, 'email', lower($2::text), 'email_verified', $3::boolean,
                'phone_verified', false), 'email', now(), now(), now())`,
       [id, input.email, input.emailConfirm ?? false]);
     await client.query('commit');

@@ -17,7 +17,7 @@ export interface FunctionWorker {
   ready: Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -27,7 +27,7 @@ const CORS_HEADERS = {
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-allow-headers':
     'authorization, apikey, content-type, x-client-info, prefer, range, range-unit, accept-profile, content-profile, x-upsert, cache-control, x-request-id, x-supabase-api-version',
-  'access-control-expose-headers': 'content-range, content-location, x-request-id, x-total-count',
+  'access-control-expose-headers': 'content-range, content-location, location, preference-applied, x-request-id, x-total-count, etag, content-disposition, last-modified, content-length',
   'access-control-max-age': '86400',
 };
 

@@ -100,7 +100,8 @@ export function buildRead(spec: ReadSpec, params: Params): string {
   let inner = `select ${cols} from ${spec.from}${where}${orderSql(spec.query.order, params)}`;
   if (spec.limit !== undefined) inner += ` limit ${params.add(spec.limit)}`;
   if (spec.offset) inner += ` offset ${params.add(spec.offset)}`;
-  const agg = spec.scalarColumn ? `_r.${ident(spec.scalarColumn)}` : '_r';
+  // `_r.*`, not `_r`: a bare `_r` would mean a column of that name if the table had one.
+  const agg = spec.scalarColumn ? `_r.${ident(spec.scalarColumn)}` : '_r.*';
   // The same WHERE text (same placeholders) counts every matching row in the same snapshot.
   const total = spec.count ? `(select count(*) from ${spec.from}${where})::text` : 'null::text';
   return `${spec.cte ? `with ${spec.cte} ` : ''}select coalesce(json_agg(${agg}), '[]')::text as body, ` +
@@ -109,8 +110,8 @@ export function buildRead(spec: ReadSpec, params: Params): string {
 
 /** Wraps a data-modifying statement with `returning *` into the same body/first/n shape. */
 export function wrapReturning(statement: string, select: SelectItem[], params: Params): string {
-  return `with _w as (${statement} returning *) select coalesce(json_agg(_r), '[]')::text as body, ` +
-    `(json_agg(_r)->0)::text as first, count(*)::int as n from (select ${selectListSql(select, params)} from _w as ${REL}) _r`;
+  return `with _w as (${statement} returning *) select coalesce(json_agg(_r.*), '[]')::text as body, ` +
+    `(json_agg(_r.*)->0)::text as first, count(*)::int as n from (select ${selectListSql(select, params)} from _w as ${REL}) _r`;
 }
 
 export interface InsertSpec {

@@ -14,7 +14,7 @@ export interface OrderTerm {
 
 export interface ParsedQuery {
   select: SelectItem[];
-  /** Whether `select=` was given at all (RPC scalars reject a column list). */
+  /** Whether `select=` names columns (anything but `*`); RPC scalars reject a column list. */
   hasSelect: boolean;
   where: Condition[];
   order: OrderTerm[];
@@ -65,7 +65,9 @@ function columnList(name: string, text: string): string[] {
 /** `skip` holds the keys consumed elsewhere (RPC arguments). */
 export function parseQuery(params: URLSearchParams, skip: Set<string> = new Set()): ParsedQuery {
   const select = params.get('select');
-  const out: ParsedQuery = { select: parseSelect(select), hasSelect: select !== null, where: [], order: [] };
+  const items = parseSelect(select);
+  const hasSelect = !(items.length === 1 && items[0].kind === 'star');
+  const out: ParsedQuery = { select: items, hasSelect, where: [], order: [] };
   const order = params.get('order');
   if (order !== null) out.order = parseOrder(order);
   const limit = params.get('limit');

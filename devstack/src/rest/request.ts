@@ -72,7 +72,7 @@ export async function inCallerTransaction<T>(
   try {
     return await r.gw.db.asCaller(who, { readOnly }, async (client) => {
       // As PostgREST: the requested schema first, then the extra search path of config.toml.
-      const searchPath = `${ident(r.schema)}, public, extensions`;
+      const searchPath = [r.schema, ...r.gw.cfg.extraSearchPath.filter((s) => s !== r.schema)].map(ident).join(', ');
       if (r.prefs.timezone) {
         await client.query(`select set_config('search_path', $1, true), set_config('timezone', $2, true)`, [
           searchPath,

@@ -4,7 +4,7 @@ import type { RequestIdentity } from '../db.ts';
 import { type Gateway, identifyCaller } from '../gateway/context.ts';
 import { headerRecord, readBody } from '../http.ts';
 import { JwtError } from '../jwt.ts';
-import { errors, fromJwtError, StorageError } from './errors.ts';
+import { errors, fromJwtError } from './errors.ts';
 
 export interface StorageCaller {
   identity: RequestIdentity;
@@ -88,5 +88,3 @@ export function optionalInteger(body: Record<string, unknown>, field: string, mi
   }
   return n;
 }
-
-export { StorageError };

@@ -4,10 +4,10 @@
 // an object's path.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { dirname, join, resolve, sep } from 'node:path';
-import { errors } from './errors.ts';
+import { errors, StorageError } from './errors.ts';
 import { bucketDirectory, objectFilePath, stagingDirectory } from './object-paths.ts';
 
 export interface StagedFile {
@@ -108,14 +108,34 @@ export async function discard(path: string | undefined): Promise<void> {
   if (path) await unlink(path).catch(() => {});
 }
 
+/** No file there: nothing at the path, or a path running through a file (ENOTDIR). */
 function isMissing(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** A key whose path runs through an existing file (or whose file is a directory) cannot be stored. */
 function isPathConflict(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENAMETOOLONG';
+}
+
+/**
+ * Renames a file to an object's path, creating its folders. A folder pruned by a concurrent
+ * delete between mkdir and rename (ENOENT) is simply created again.
+ */
+async function renameInto(from: string, to: string, key: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(to), { recursive: true });
+      await rename(from, to);
+      return;
+    } catch (e) {
+      if (isPathConflict(e)) throw errors.invalidKey(key);
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT' && attempt < 5) continue;
+      throw e;
+    }
+  }
 }
 
 /**
@@ -128,8 +148,17 @@ export class DiskChanges {
 
   constructor(private readonly storageDir: string) {}
 
-  /** Moves the current file of an object (if any) aside; returns whether there was one. */
-  async moveAside(file: string): Promise<boolean> {
+  /**
+   * Moves the current file of an object (if any) aside; returns whether there was one. A
+   * directory at that path (the key is a folder of other objects) is a conflict, never moved.
+   */
+  async moveAside(file: string, key: string): Promise<boolean> {
+    try {
+      if (!(await lstat(file)).isFile()) throw errors.invalidKey(key);
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw e;
+    }
     const aside = await newStagingPath(this.storageDir);
     try {
       await rename(file, aside);
@@ -145,14 +174,8 @@ export class DiskChanges {
   /** Puts a staged file at an object's path, replacing (and keeping aside) what was there. */
   async place(staged: string, bucket: string, key: string): Promise<void> {
     const file = objectFilePath(this.storageDir, bucket, key);
-    await this.moveAside(file);
-    try {
-      await mkdir(dirname(file), { recursive: true });
-      await rename(staged, file);
-    } catch (e) {
-      if (isPathConflict(e)) throw errors.invalidKey(key);
-      throw e;
-    }
+    await this.moveAside(file, key);
+    await renameInto(staged, file, key);
     this.undo.push(async () => {
       await rename(file, staged).catch(() => unlink(file));
     });
@@ -163,15 +186,14 @@ export class DiskChanges {
     const from = objectFilePath(this.storageDir, fromBucket, fromKey);
     const to = objectFilePath(this.storageDir, toBucket, toKey);
     if (from === to) return;
-    await this.moveAside(to);
+    await this.moveAside(to, toKey);
     try {
-      await mkdir(dirname(to), { recursive: true });
-      await rename(from, to);
+      await lstat(from);
     } catch (e) {
       if (isMissing(e)) throw errors.objectNotFound();
-      if (isPathConflict(e)) throw errors.invalidKey(toKey);
       throw e;
     }
+    await renameInto(from, to, toKey);
     this.undo.push(() => rename(to, from));
     this.cleanup.push(from); // only its now-empty parent directories, pruned below
   }
@@ -184,7 +206,12 @@ export class DiskChanges {
     } catch {
       return; // a row whose name could never have had a file (inserted by SQL)
     }
-    await this.moveAside(file);
+    try {
+      await this.moveAside(file, key);
+    } catch (e) {
+      if (e instanceof StorageError) return; // a directory, not this row's file
+      throw e;
+    }
     this.cleanup.push(file);
   }
 
