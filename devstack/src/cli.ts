@@ -8,6 +8,7 @@ import { apiKeys } from './jwt.ts';
 import { log } from './log.ts';
 import { prepareDatabase, stopCluster } from './postgres.ts';
 import { startGateway } from './gateway/server.ts';
+import { uploadSeedPhotos } from '../../seed/upload-photos.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,6 +37,10 @@ async function start(cfg: StackConfig): Promise<void> {
   const t0 = performance.now();
   const created = await prepareDatabase(cfg, { fresh: flag('fresh') });
   const gateway = await startGateway(cfg);
+  if (created) {
+    const n = await uploadSeedPhotos(cfg.apiUrl, gateway.gw.keys.serviceRole);
+    log.info('demo photos uploaded', { count: n });
+  }
   const readyFile = join(cfg.stackDir, 'ready.json');
   const lines = await envLines(cfg);
   writeFileSync(readyFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
