@@ -1,7 +1,9 @@
 /*
- * The one permission matcher of the platform (spec §6.1). Every check — has_permission(),
- * module gating, the "you cannot grant what you do not hold" guard — goes through
- * private.permission_matches so the rules cannot drift apart as they did in the original.
+ * The one permission matcher of the platform (spec §6.1). Matching is defined once, by
+ * private.permission_candidates (every grant that would cover a wanted permission);
+ * private.permission_matches and the fast has_permission() lookup both use it, so module
+ * gating, policies and the "you cannot grant what you do not hold" guard cannot drift apart
+ * as the original's three matchers did.
  *
  * Permissions are `module:resource:action`, lower-case words. A granted permission may use
  * `*` in any position; the action `manage` implies every action of the same module:resource.
@@ -10,20 +12,38 @@
  * same function answers "does grant A cover grant B" for the escalation guard.
  */
 
+create or replace function private.permission_candidates(wanted text)
+returns text[]
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  _m text := pg_catalog.split_part(wanted, ':', 1);
+  _r text := pg_catalog.split_part(wanted, ':', 2);
+  _a text := pg_catalog.split_part(wanted, ':', 3);
+begin
+  return array[
+    _m || ':' || _r || ':' || _a, _m || ':' || _r || ':*', _m || ':' || _r || ':manage',
+    _m || ':*:' || _a,            _m || ':*:*',            _m || ':*:manage',
+    '*:' || _r || ':' || _a,      '*:' || _r || ':*',      '*:' || _r || ':manage',
+    '*:*:' || _a,                 '*:*:*',                 '*:*:manage'];
+end
+$$;
+comment on function private.permission_candidates(text) is
+  'Every grant that covers the wanted permission: each position as wanted or *, and the action '
+  'also as manage. The definition of matching; lets lookups compare strings instead of parsing.';
+grant execute on function private.permission_candidates(text) to authenticated, service_role;
+
 create or replace function private.permission_matches(granted text, wanted text)
 returns boolean
 language sql
 immutable
 parallel safe
--- No SET clause on purpose: it would stop the planner from inlining this into callers.
+-- No SET clause so the planner can inline it; operators are schema-qualified instead.
 as $$
-  select granted = wanted
-      or granted = '*:*:*'
-      or (
-            (pg_catalog.split_part(granted, ':', 1) in ('*', pg_catalog.split_part(wanted, ':', 1)))
-        and (pg_catalog.split_part(granted, ':', 2) in ('*', pg_catalog.split_part(wanted, ':', 2)))
-        and (pg_catalog.split_part(granted, ':', 3) in ('*', 'manage', pg_catalog.split_part(wanted, ':', 3)))
-      )
+  select granted operator(pg_catalog.=) any (private.permission_candidates(wanted))
 $$;
 comment on function private.permission_matches(text, text) is
   'True when the granted permission (may contain * and manage) covers the wanted one. '
@@ -35,8 +55,9 @@ returns boolean
 language sql
 immutable
 parallel safe
+-- Used in check constraints; inlinable, hence no SET clause and a qualified operator.
 as $$
-  select permission ~ '^([a-z][a-z0-9_]*|\*):([a-z][a-z0-9_]*|\*):([a-z][a-z0-9_]*|\*)$'
+  select permission operator(pg_catalog.~) '^([a-z][a-z0-9_]*|\*):([a-z][a-z0-9_]*|\*):([a-z][a-z0-9_]*|\*)$'
 $$;
 comment on function private.is_permission_pattern(text) is
   'Format check for a grantable permission: module:resource:action, lower-case words or *.';
@@ -58,3 +79,6 @@ end
 $$;
 comment on function private.assert_permission_pattern(text) is
   'Raises 22023 naming the string when it is not a well-formed permission.';
+grant execute on function private.assert_permission_pattern(text) to authenticated, service_role;
+
+revoke execute on all functions in schema private from public;

@@ -46,9 +46,11 @@ create index audit_log_actor_idx on public.audit_log (actor_id, occurred_at desc
   where actor_id is not null;
 
 alter table public.audit_log enable row level security;
+select private.comment_standard_columns('public.audit_log');
 
 revoke all on public.audit_log from anon, authenticated, service_role;
 grant select on public.audit_log to authenticated, service_role;
+revoke all on sequence public.audit_log_id_seq from anon, authenticated, service_role;
 
 create or replace function private.reject_audit_change()
 returns trigger
@@ -85,17 +87,20 @@ create or replace function private.write_audit(
   metadata jsonb default '{}'::jsonb
 )
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
 as $$
+begin
   insert into public.audit_log
     (actor_id, actor_role, category, action, target_table, target_id, target_user_id,
      old_data, new_data, metadata)
   values
-    (auth.uid(), coalesce(auth.role(), session_user::text), category, action, target_table,
-     target_id, target_user_id, old_data, new_data, coalesce(metadata, '{}'::jsonb))
+    (auth.uid(), coalesce(auth.role(), session_user::text), write_audit.category, write_audit.action,
+     write_audit.target_table, write_audit.target_id, write_audit.target_user_id,
+     write_audit.old_data, write_audit.new_data, coalesce(write_audit.metadata, '{}'::jsonb));
+end
 $$;
 comment on function private.write_audit(text, text, text, text, uuid, jsonb, jsonb, jsonb) is
   'Appends one audit entry; the actor comes from the JWT of the current request.';
@@ -160,3 +165,5 @@ end
 $$;
 comment on function private.audit_record_deletion() is
   'Trigger: keeps a copy of every deleted business record in the audit log.';
+
+revoke execute on all functions in schema private from public;

@@ -27,6 +27,7 @@ comment on column public.permissions.description is 'What the permission allows,
 comment on column public.permissions.is_system is 'Shipped with the platform (true) or added by an admin.';
 
 alter table public.permissions enable row level security;
+select private.comment_standard_columns('public.permissions');
 revoke all on public.permissions from anon;
 
 insert into public.permissions (permission)

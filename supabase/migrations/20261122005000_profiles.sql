@@ -34,7 +34,9 @@ comment on column public.profile_permissions.profile_id is 'The profile.';
 comment on column public.profile_permissions.permission is 'Granted permission pattern, e.g. sales:*:* or sales:proposals:read.';
 
 alter table public.profiles enable row level security;
+select private.comment_standard_columns('public.profiles');
 alter table public.profile_permissions enable row level security;
+select private.comment_standard_columns('public.profile_permissions');
 revoke all on public.profiles, public.profile_permissions from anon;
 
 create trigger profiles_touch_updated_at
@@ -128,3 +130,5 @@ as $$
 $$;
 comment on function private.default_profile_id() is 'Id of the sales_user profile, the default for new users.';
 grant execute on function private.default_profile_id() to authenticated, service_role;
+
+revoke execute on all functions in schema private from public;

@@ -40,6 +40,7 @@ comment on column public.companies.schema_provisioned_at is 'When provision_comp
 create index companies_parent_idx on public.companies (parent_id);
 
 alter table public.companies enable row level security;
+select private.comment_standard_columns('public.companies');
 revoke all on public.companies from anon;
 
 create trigger companies_touch_updated_at
@@ -119,3 +120,5 @@ from (values
   ('backlite_abudhabi', 'Backlite Abu Dhabi', 'UAE', 'AED', 'Asia/Dubai')
 ) as v (slug, name, country, currency, timezone)
 join public.companies p on p.slug = 'backlite';
+
+revoke execute on all functions in schema private from public;

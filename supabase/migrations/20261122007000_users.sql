@@ -46,6 +46,7 @@ create index users_manager_idx on public.users (manager_id) where manager_id is 
 create index users_email_idx on public.users (lower(email));
 
 alter table public.users enable row level security;
+select private.comment_standard_columns('public.users');
 revoke all on public.users from anon;
 
 create trigger users_touch_updated_at
@@ -166,3 +167,5 @@ select a.id, coalesce(a.email, a.id::text || '@users.invalid'),
   nullif(a.raw_user_meta_data ->> 'avatar_url', '')
 from auth.users a
 on conflict (id) do nothing;
+
+revoke execute on all functions in schema private from public;

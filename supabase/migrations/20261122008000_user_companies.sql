@@ -82,3 +82,5 @@ create trigger user_companies_sync_primary
 create trigger user_companies_audit
   after insert or delete on public.user_companies
   for each row execute function private.audit_grant_change('company_assignment', 'rbac', 'user_id');
+
+revoke execute on all functions in schema private from public;

@@ -55,7 +55,9 @@ comment on column public.user_permission_sets.expires_at is 'Grant ends at this 
 create index user_permission_sets_set_idx on public.user_permission_sets (set_id);
 
 alter table public.permission_sets enable row level security;
+select private.comment_standard_columns('public.permission_sets');
 alter table public.permission_set_permissions enable row level security;
+select private.comment_standard_columns('public.permission_set_permissions');
 alter table public.user_permission_sets enable row level security;
 revoke all on public.permission_sets, public.permission_set_permissions, public.user_permission_sets from anon;
 

@@ -51,6 +51,7 @@ comment on column public.team_members.added_at is 'When the member was added.';
 create index team_members_user_idx on public.team_members (user_id, role, team_id);
 
 alter table public.teams enable row level security;
+select private.comment_standard_columns('public.teams');
 alter table public.team_members enable row level security;
 revoke all on public.teams, public.team_members from anon;
 
@@ -114,3 +115,5 @@ create trigger teams_audit
 create trigger team_members_audit
   after insert or update or delete on public.team_members
   for each row execute function private.audit_grant_change('team_membership', 'rbac', 'user_id');
+
+revoke execute on all functions in schema private from public;

@@ -35,6 +35,7 @@ comment on column public.modules.config is 'Module settings for the web app, e.g
 create unique index modules_one_default on public.modules (is_default) where is_default;
 
 alter table public.modules enable row level security;
+select private.comment_standard_columns('public.modules');
 revoke all on public.modules from anon;
 
 create trigger modules_touch_updated_at

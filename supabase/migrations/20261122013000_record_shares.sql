@@ -73,6 +73,7 @@ create index record_shares_by_team
 create index record_shares_shared_by on public.record_shares (shared_by);
 
 alter table public.record_shares enable row level security;
+select private.comment_standard_columns('public.record_shares');
 revoke all on public.record_shares from anon;
 
 -- ---------------------------------------------------------------------------------------------
@@ -80,27 +81,33 @@ revoke all on public.record_shares from anon;
 
 create or replace function private.user_shared_record_ids(_user uuid, _record_type text, _access public.share_access)
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select array(
+declare
+  _teams uuid[];
+begin
+  select a.team_ids into _teams from private.user_access a where a.user_id = _user;
+  if not found then
+    return '{}';
+  end if;
+  return array(
     select s.record_id
     from public.record_shares s
-    join public.users u on u.id = s.shared_with_user_id and u.is_active
     where s.shared_with_user_id = _user
       and s.record_type = _record_type
       and s.access >= _access
       and (s.expires_at is null or s.expires_at > pg_catalog.now())
-    union
+    union all
     select s.record_id
     from public.record_shares s
-    where s.shared_with_team_id = any (private.user_team_ids(_user))
+    where s.shared_with_team_id = any (_teams)
       and s.record_type = _record_type
       and s.access >= _access
-      and (s.expires_at is null or s.expires_at > pg_catalog.now())
-  )
+      and (s.expires_at is null or s.expires_at > pg_catalog.now()));
+end
 $$;
 comment on function private.user_shared_record_ids(uuid, text, public.share_access) is
   'Ids of records of a type shared with the user (directly or via an active team) at least at '
@@ -108,16 +115,18 @@ comment on function private.user_shared_record_ids(uuid, text, public.share_acce
 
 create or replace function private.shared_record_ids(_record_type text, _access public.share_access)
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.user_shared_record_ids(auth.uid(), _record_type, _access)
+begin
+  return private.user_shared_record_ids(auth.uid(), _record_type, _access);
+end
 $$;
 comment on function private.shared_record_ids(text, public.share_access) is
   'Policy helper: ids of records of a type shared with the caller at least at this access. '
-  'Use as id = any ((select private.shared_record_ids(''proposal'', ''read''))::uuid[]).';
+  'Use as id in (select unnest((select private.shared_record_ids(''proposal'', ''read'')))).';
 grant execute on function private.shared_record_ids(text, public.share_access) to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -155,12 +164,12 @@ begin
     return false;
   end if;
 
-  if private.user_is_admin(_user) or _owner = any (private.user_visible_owner_ids(_user)) then
+  if private.user_is_admin(_user) or _owner = any (private.visible_owner_ids(_user)) then
     return true;
   end if;
   if _type.manage_permission is not null
      and private.user_has_permission(_user, _type.manage_permission)
-     and (_company is null or _company = any (private.user_companies_of(_user))) then
+     and (_company is null or _company = any (private.accessible_companies(_user))) then
     return true;
   end if;
   return _type.shareable and _record_id = any (private.user_shared_record_ids(_user, _record_type, _access));
@@ -194,6 +203,21 @@ grant execute on function public.can_access(text, uuid, text) to authenticated, 
 -- ---------------------------------------------------------------------------------------------
 -- Who may share: enforced by a trigger (clear errors) and by the policies below (defence).
 
+create or replace function private.record_type_shareable(_record_type text)
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return (select shareable from private.record_types where record_type = _record_type);
+end
+$$;
+comment on function private.record_type_shareable(text) is
+  'Whether records of the type can be shared; null for an unknown type.';
+grant execute on function private.record_type_shareable(text) to authenticated, service_role;
+
 create or replace function private.check_record_share()
 returns trigger
 language plpgsql
@@ -205,22 +229,28 @@ begin
     raise exception 'a share''s record and receiver cannot change; revoke it and share again'
       using errcode = '22023';
   end if;
+  case private.record_type_shareable(new.record_type)
+    when true then null;
+    when false then
+      raise exception 'records of type "%" cannot be shared', new.record_type using errcode = '22023';
+    else
+      raise exception 'unknown record type "%"', coalesce(new.record_type, 'null') using errcode = '22023';
+  end case;
   if num_nonnulls(new.shared_with_user_id, new.shared_with_team_id) <> 1 then
     raise exception 'a share needs exactly one receiver: shared_with_user_id or shared_with_team_id'
       using errcode = '22023';
   end if;
-  if new.expires_at is not null and new.expires_at <= pg_catalog.now() then
-    raise exception 'share expiry % is not in the future', new.expires_at using errcode = '22023';
-  end if;
   if private.is_api_caller() then
+    if new.expires_at is not null and new.expires_at <= pg_catalog.now()
+       and (tg_op = 'INSERT' or new.expires_at is distinct from old.expires_at) then
+      raise exception 'share expiry % is not in the future', new.expires_at using errcode = '22023';
+    end if;
     new.shared_by := case when tg_op = 'INSERT' then auth.uid() else old.shared_by end;
     new.shared_at := case when tg_op = 'INSERT' then pg_catalog.now() else old.shared_at end;
     if not public.can_access(new.record_type, new.record_id, 'full') then
       raise exception 'you may share this % only if you own it or hold full access to it', new.record_type
         using errcode = '42501';
     end if;
-  elsif not exists (select 1 from private.record_types where record_type = new.record_type and shareable) then
-    raise exception 'records of type "%" cannot be shared', new.record_type using errcode = '22023';
   end if;
   return new;
 end
@@ -236,12 +266,12 @@ create trigger record_shares_audit
   after insert or update or delete on public.record_shares
   for each row execute function private.audit_grant_change('record_share', 'sharing', 'shared_with_user_id');
 
-create policy "people see shares they made, received, or that concern records they fully control"
+create policy "people see shares they made, received or fully control"
   on public.record_shares for select to authenticated
   using (
     shared_by = (select auth.uid())
     or shared_with_user_id = (select auth.uid())
-    or shared_with_team_id = any ((select private.my_team_ids())::uuid[])
+    or shared_with_team_id in (select unnest((select private.my_team_ids())))
     or (select private.is_admin())
     or public.can_access(record_type, record_id, 'full')
   );
@@ -258,3 +288,5 @@ create policy "sharers and full-access holders can change a share"
 create policy "sharers and full-access holders can revoke a share"
   on public.record_shares for delete to authenticated
   using (shared_by = (select auth.uid()) or public.can_access(record_type, record_id, 'full'));
+
+revoke execute on all functions in schema private from public;

@@ -11,7 +11,7 @@
 -- ---------------------------------------------------------------------------------------------
 -- Guards
 
-create or replace function private.assert_caller_holds(_permission text, _what text)
+create or replace function private.assert_caller_holds(_permission text)
 returns void
 language plpgsql
 stable
@@ -19,14 +19,14 @@ set search_path = ''
 as $$
 begin
   if not private.has_permission(_permission) then
-    raise exception 'you cannot grant %: it includes % which you do not hold yourself', _what, _permission
+    raise exception 'you cannot grant % because you do not hold it yourself', _permission
       using errcode = '42501';
   end if;
 end
 $$;
-comment on function private.assert_caller_holds(text, text) is
+comment on function private.assert_caller_holds(text) is
   'Raises 42501 unless the caller holds the permission (anti-escalation guard).';
-grant execute on function private.assert_caller_holds(text, text) to authenticated;
+grant execute on function private.assert_caller_holds(text) to authenticated;
 
 create or replace function private.check_permission_grant()
 returns trigger
@@ -36,7 +36,7 @@ as $$
 begin
   perform private.assert_permission_pattern(new.permission);
   if private.is_api_caller() then
-    perform private.assert_caller_holds(new.permission, pg_catalog.format('permission %s', new.permission));
+    perform private.assert_caller_holds(new.permission);
   end if;
   return new;
 end
@@ -51,6 +51,42 @@ create trigger permission_set_permissions_check_grant
   before insert or update on public.permission_set_permissions
   for each row execute function private.check_permission_grant();
 
+-- The guards run as the caller, whose RLS may hide a set's or profile's contents; these
+-- security-definer helpers read them in full and answer only for the caller.
+create or replace function private.permission_not_held_in_set(_set_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select sp.permission
+  from public.permission_set_permissions sp
+  where sp.set_id = _set_id and not private.user_has_permission(auth.uid(), sp.permission)
+  order by sp.permission
+  limit 1
+$$;
+comment on function private.permission_not_held_in_set(uuid) is
+  'First permission of the set the caller does not hold, or null when the caller holds them all.';
+grant execute on function private.permission_not_held_in_set(uuid) to authenticated;
+
+create or replace function private.permission_not_held_in_profile(_profile_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select pp.permission
+  from public.profile_permissions pp
+  where pp.profile_id = _profile_id and not private.user_has_permission(auth.uid(), pp.permission)
+  order by pp.permission
+  limit 1
+$$;
+comment on function private.permission_not_held_in_profile(uuid) is
+  'First permission of the profile the caller does not hold, or null when the caller holds them all.';
+grant execute on function private.permission_not_held_in_profile(uuid) to authenticated;
+
 create or replace function private.check_permission_set_assignment()
 returns trigger
 language plpgsql
@@ -59,26 +95,27 @@ as $$
 declare
   _permission text;
 begin
-  if new.expires_at is not null and new.expires_at <= pg_catalog.now()
-     and (tg_op = 'INSERT' or new.expires_at is distinct from old.expires_at) then
-    raise exception 'permission set expiry % is not in the future', new.expires_at using errcode = '22023';
-  end if;
   if private.is_api_caller() then
+    if new.expires_at is not null and new.expires_at <= pg_catalog.now()
+       and (tg_op = 'INSERT' or new.expires_at is distinct from old.expires_at) then
+      raise exception 'permission set expiry % is not in the future', new.expires_at using errcode = '22023';
+    end if;
     if tg_op = 'INSERT' then
       new.granted_by := auth.uid();
       new.granted_at := pg_catalog.now();
     end if;
-    for _permission in
-      select permission from public.permission_set_permissions where set_id = new.set_id
-    loop
-      perform private.assert_caller_holds(_permission, 'this permission set');
-    end loop;
+    _permission := private.permission_not_held_in_set(new.set_id);
+    if _permission is not null then
+      raise exception 'you cannot grant this permission set: it includes % which you do not hold yourself', _permission
+        using errcode = '42501';
+    end if;
   end if;
   return new;
 end
 $$;
 comment on function private.check_permission_set_assignment() is
-  'Trigger: assigned sets expire in the future and contain only permissions the granter holds.';
+  'Trigger: sets assigned through the API expire in the future and contain only permissions '
+  'the granter holds (seeds and the service role may record already-expired grants).';
 
 create trigger user_permission_sets_check_assignment
   before insert or update on public.user_permission_sets
@@ -109,11 +146,11 @@ begin
     raise exception 'set the primary company through user_companies.is_primary' using errcode = '22023';
   end if;
   if new.profile_id is distinct from old.profile_id then
-    for _permission in
-      select permission from public.profile_permissions where profile_id = new.profile_id
-    loop
-      perform private.assert_caller_holds(_permission, 'this profile');
-    end loop;
+    _permission := private.permission_not_held_in_profile(new.profile_id);
+    if _permission is not null then
+      raise exception 'you cannot give this profile: it includes % which you do not hold yourself', _permission
+        using errcode = '42501';
+    end if;
   end if;
   return new;
 end
@@ -176,11 +213,11 @@ create trigger team_members_stamp
 
 revoke insert, delete, truncate on public.users from authenticated;
 
-create policy "people read themselves, the users they lead, and everyone with core:users:read"
+create policy "people read themselves, those they lead; user readers read all"
   on public.users for select to authenticated
   using (
     id = (select auth.uid())
-    or id = any ((select private.visible_owner_ids())::uuid[])
+    or id in (select unnest((select private.visible_owner_ids())))
     or (select private.has_permission('core:users:read'))
   );
 
@@ -234,7 +271,7 @@ create policy "profile admins can delete profiles"
   on public.profiles for delete to authenticated
   using ((select private.has_permission('core:profiles:delete')));
 
-create policy "people read their own profile's permissions and profile readers read all"
+create policy "people read their profile's grants; profile readers read all"
   on public.profile_permissions for select to authenticated
   using (
     profile_id = (select u.profile_id from public.users u where u.id = (select auth.uid()))
@@ -309,7 +346,7 @@ create policy "user admins can remove set assignments"
 
 create policy "people read the companies and groups they can act for"
   on public.companies for select to authenticated
-  using (slug = any ((select private.my_company_closure())::text[]) or (select private.is_admin()));
+  using (slug in (select unnest((select private.my_company_closure()))) or (select private.is_admin()));
 create policy "admins can create companies"
   on public.companies for insert to authenticated
   with check ((select private.is_admin()));
@@ -320,7 +357,7 @@ create policy "admins can delete companies"
   on public.companies for delete to authenticated
   using ((select private.is_admin()));
 
-create policy "people read their own company assignments and user readers read all"
+create policy "people read their company assignments; user readers read all"
   on public.user_companies for select to authenticated
   using (user_id = (select auth.uid()) or (select private.has_permission('core:users:read')));
 create policy "user admins can assign companies"
@@ -349,11 +386,11 @@ create policy "team admins can delete teams"
   on public.teams for delete to authenticated
   using ((select private.has_permission('core:teams:delete')));
 
-create policy "people read their teams' members, the members they lead, and team readers read all"
+create policy "people read their teams and those they lead; team readers all"
   on public.team_members for select to authenticated
   using (
-    team_id = any ((select private.my_team_ids())::uuid[])
-    or user_id = any ((select private.visible_owner_ids())::uuid[])
+    team_id in (select unnest((select private.my_team_ids())))
+    or user_id in (select unnest((select private.visible_owner_ids())))
     or (select private.has_permission('core:teams:read'))
   );
 create policy "team editors can add members"
@@ -372,3 +409,5 @@ create policy "team editors can remove members"
 create policy "admins can read the audit log"
   on public.audit_log for select to authenticated
   using ((select private.is_admin()));
+
+revoke execute on all functions in schema private from public;

@@ -48,9 +48,11 @@ create table private.invite_tokens (
   token_hash text not null unique check (token_hash ~ '^[0-9a-f]{64}$')
 );
 comment on table private.invite_tokens is 'SHA-256 (hex) of each invite''s token; the plaintext is never stored.';
+comment on column private.invite_tokens.invite_id is 'The invite.';
 comment on column private.invite_tokens.token_hash is 'Lower-case hex SHA-256 of the token.';
 
 alter table public.invites enable row level security;
+select private.comment_standard_columns('public.invites');
 revoke all on public.invites from anon, authenticated;
 grant select on public.invites to authenticated;
 
@@ -297,3 +299,5 @@ comment on function public.revoke_invite(uuid) is
   'Admin only. Revokes an unused invite (idempotent); used invites cannot be revoked.';
 revoke execute on function public.revoke_invite(uuid) from public, anon;
 grant execute on function public.revoke_invite(uuid) to authenticated;
+
+revoke execute on all functions in schema private from public;

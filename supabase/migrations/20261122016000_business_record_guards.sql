@@ -53,3 +53,5 @@ $$;
 comment on function private.check_record_write() is
   'Trigger (args: noun, create permission): clear errors for creating records for others, '
   'without the create permission, in foreign companies, or re-owning them.';
+
+revoke execute on all functions in schema private from public;

@@ -83,6 +83,7 @@ create table public.proposal_items (
 );
 
 comment on table public.proposal_items is 'Locations (and their duration/rate options) on a proposal. Visible with their proposal.';
+comment on column public.proposal_items.proposal_id is 'The proposal.';
 comment on column public.proposal_items.position is 'Order of the location on the proposal, from 1.';
 comment on column public.proposal_items.option_no is 'Option number for separate proposals (one column per option), from 1.';
 comment on column public.proposal_items.location_key is 'Location (or package) key in the company schema.';
@@ -97,7 +98,9 @@ comment on column public.proposal_items.spots is 'Number of spots booked.';
 comment on column public.proposal_items.data is 'Extra item data.';
 
 alter table public.proposals enable row level security;
+select private.comment_standard_columns('public.proposals');
 alter table public.proposal_items enable row level security;
+select private.comment_standard_columns('public.proposal_items');
 revoke all on public.proposals, public.proposal_items from anon;
 
 insert into private.record_types (record_type, table_name, manage_permission, has_company, shareable)
@@ -113,12 +116,12 @@ create trigger proposals_audit_deletion
   after delete on public.proposals
   for each row execute function private.audit_record_deletion('proposal');
 
-create policy "people read proposals they own, lead, manage in their company, or have been shared"
+create policy "people read proposals they own, lead, manage or got shared"
   on public.proposals for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:proposals:manage'))::text[])
-    or id = any ((select private.shared_record_ids('proposal', 'read'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:proposals:manage'))))
+    or id in (select unnest((select private.shared_record_ids('proposal', 'read'))))
     or (select private.is_admin())
   );
 
@@ -126,31 +129,31 @@ create policy "sales people create proposals for themselves in their companies"
   on public.proposals for insert to authenticated
   with check (
     owner_id = (select auth.uid())
-    and company = any ((select private.accessible_companies())::text[])
+    and company in (select unnest((select private.accessible_companies())))
     and (select private.has_permission('sales:proposals:create'))
   );
 
-create policy "owners, their leaders, company managers and read_write sharees update proposals"
+create policy "owners, leaders, managers and read_write sharees edit proposals"
   on public.proposals for update to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:proposals:manage'))::text[])
-    or id = any ((select private.shared_record_ids('proposal', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:proposals:manage'))))
+    or id in (select unnest((select private.shared_record_ids('proposal', 'read_write'))))
     or (select private.is_admin())
   )
   with check (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:proposals:manage'))::text[])
-    or id = any ((select private.shared_record_ids('proposal', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:proposals:manage'))))
+    or id in (select unnest((select private.shared_record_ids('proposal', 'read_write'))))
     or (select private.is_admin())
   );
 
-create policy "owners, their leaders, company managers and full sharees delete proposals"
+create policy "owners, leaders, managers and full sharees delete proposals"
   on public.proposals for delete to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:proposals:manage'))::text[])
-    or id = any ((select private.shared_record_ids('proposal', 'full'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:proposals:manage'))))
+    or id in (select unnest((select private.shared_record_ids('proposal', 'full'))))
     or (select private.is_admin())
   );
 

@@ -66,6 +66,7 @@ create table public.booking_order_items (
 );
 
 comment on table public.booking_order_items is 'Locations booked on a booking order. Visible with their booking order.';
+comment on column public.booking_order_items.booking_order_id is 'The booking order.';
 comment on column public.booking_order_items.position is 'Order on the booking order, from 1.';
 comment on column public.booking_order_items.name is 'Location name as written on the order.';
 comment on column public.booking_order_items.location_key is 'Matched location key, when resolved.';
@@ -92,6 +93,7 @@ create table public.booking_order_events (
 
 comment on table public.booking_order_events is
   'Append-only history of a booking order: creation, stage/status changes, edits, notes.';
+comment on column public.booking_order_events.booking_order_id is 'The booking order.';
 comment on column public.booking_order_events.event_type is 'created, status_changed, edited, note, … (lower-case word).';
 comment on column public.booking_order_events.from_stage is 'Stage before the event.';
 comment on column public.booking_order_events.to_stage is 'Stage after the event.';
@@ -104,10 +106,14 @@ comment on column public.booking_order_events.data is 'Event details, e.g. the f
 create index booking_order_events_bo_idx on public.booking_order_events (booking_order_id, created_at);
 
 alter table public.booking_orders enable row level security;
+select private.comment_standard_columns('public.booking_orders');
 alter table public.booking_order_items enable row level security;
+select private.comment_standard_columns('public.booking_order_items');
 alter table public.booking_order_events enable row level security;
+select private.comment_standard_columns('public.booking_order_events');
 revoke all on public.booking_orders, public.booking_order_items, public.booking_order_events from anon;
 revoke update, delete, truncate on public.booking_order_events from authenticated, service_role;
+revoke all on sequence public.booking_order_events_id_seq from anon, authenticated;
 
 insert into private.record_types (record_type, table_name, manage_permission, has_company, shareable)
 values ('booking_order', 'public.booking_orders', 'sales:booking_orders:manage', true, true);
@@ -170,44 +176,44 @@ create trigger booking_order_events_stamp
   before insert on public.booking_order_events
   for each row execute function private.stamp_booking_order_event();
 
-create policy "people read booking orders they own, lead, manage in their company, or have been shared"
+create policy "people read booking orders they own, lead, manage or got shared"
   on public.booking_orders for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:booking_orders:manage'))::text[])
-    or id = any ((select private.shared_record_ids('booking_order', 'read'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:booking_orders:manage'))))
+    or id in (select unnest((select private.shared_record_ids('booking_order', 'read'))))
     or (select private.is_admin())
   );
 
-create policy "sales people submit booking orders for themselves in their companies"
+create policy "sales people submit booking orders in their companies"
   on public.booking_orders for insert to authenticated
   with check (
     owner_id = (select auth.uid())
-    and company = any ((select private.accessible_companies())::text[])
+    and company in (select unnest((select private.accessible_companies())))
     and (select private.has_permission('sales:booking_orders:create'))
   );
 
-create policy "owners, their leaders, company managers and read_write sharees update booking orders"
+create policy "owners, leaders, managers, read_write sharees edit BOs"
   on public.booking_orders for update to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:booking_orders:manage'))::text[])
-    or id = any ((select private.shared_record_ids('booking_order', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:booking_orders:manage'))))
+    or id in (select unnest((select private.shared_record_ids('booking_order', 'read_write'))))
     or (select private.is_admin())
   )
   with check (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:booking_orders:manage'))::text[])
-    or id = any ((select private.shared_record_ids('booking_order', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:booking_orders:manage'))))
+    or id in (select unnest((select private.shared_record_ids('booking_order', 'read_write'))))
     or (select private.is_admin())
   );
 
-create policy "owners, their leaders, company managers and full sharees delete booking orders"
+create policy "owners, leaders, managers and full sharees delete BOs"
   on public.booking_orders for delete to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:booking_orders:manage'))::text[])
-    or id = any ((select private.shared_record_ids('booking_order', 'full'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:booking_orders:manage'))))
+    or id in (select unnest((select private.shared_record_ids('booking_order', 'full'))))
     or (select private.is_admin())
   );
 
@@ -238,3 +244,5 @@ create policy "people who can update a booking order add events to its history"
     actor_id = (select auth.uid())
     and public.can_access('booking_order', booking_order_id, 'read_write')
   );
+
+revoke execute on all functions in schema private from public;

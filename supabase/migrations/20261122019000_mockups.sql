@@ -51,6 +51,7 @@ create index mockups_company_created_idx on public.mockups (company, created_at 
 create index mockups_output_path_idx on public.mockups (output_path) where output_path is not null;
 
 alter table public.mockups enable row level security;
+select private.comment_standard_columns('public.mockups');
 revoke all on public.mockups from anon;
 
 insert into private.record_types (record_type, table_name, manage_permission, has_company, shareable)
@@ -66,43 +67,43 @@ create trigger mockups_audit_deletion
   after delete on public.mockups
   for each row execute function private.audit_record_deletion('mockup');
 
-create policy "people read mockups they own, lead, manage in their company, or have been shared"
+create policy "people read mockups they own, lead, manage or got shared"
   on public.mockups for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:mockups:manage'))::text[])
-    or id = any ((select private.shared_record_ids('mockup', 'read'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:mockups:manage'))))
+    or id in (select unnest((select private.shared_record_ids('mockup', 'read'))))
     or (select private.is_admin())
   );
 
-create policy "people who generate mockups record them for themselves in their companies"
+create policy "mockup generators record their mockups in their companies"
   on public.mockups for insert to authenticated
   with check (
     owner_id = (select auth.uid())
-    and company = any ((select private.accessible_companies())::text[])
+    and company in (select unnest((select private.accessible_companies())))
     and (select private.has_permission('sales:mockups:generate'))
   );
 
-create policy "owners, their leaders, company managers and read_write sharees update mockups"
+create policy "owners, leaders, managers and read_write sharees edit mockups"
   on public.mockups for update to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:mockups:manage'))::text[])
-    or id = any ((select private.shared_record_ids('mockup', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:mockups:manage'))))
+    or id in (select unnest((select private.shared_record_ids('mockup', 'read_write'))))
     or (select private.is_admin())
   )
   with check (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:mockups:manage'))::text[])
-    or id = any ((select private.shared_record_ids('mockup', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:mockups:manage'))))
+    or id in (select unnest((select private.shared_record_ids('mockup', 'read_write'))))
     or (select private.is_admin())
   );
 
-create policy "owners, their leaders, company managers and full sharees delete mockups"
+create policy "owners, leaders, managers and full sharees delete mockups"
   on public.mockups for delete to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('sales:mockups:manage'))::text[])
-    or id = any ((select private.shared_record_ids('mockup', 'full'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('sales:mockups:manage'))))
+    or id in (select unnest((select private.shared_record_ids('mockup', 'full'))))
     or (select private.is_admin())
   );

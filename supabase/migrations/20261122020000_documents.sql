@@ -55,6 +55,7 @@ create index documents_proposal_idx on public.documents (proposal_id) where prop
 create index documents_booking_order_idx on public.documents (booking_order_id) where booking_order_id is not null;
 
 alter table public.documents enable row level security;
+select private.comment_standard_columns('public.documents');
 revoke all on public.documents from anon;
 
 insert into private.record_types (record_type, table_name, manage_permission, has_company, shareable)
@@ -67,13 +68,13 @@ create trigger documents_audit_deletion
   after delete on public.documents
   for each row execute function private.audit_record_deletion('document');
 
-create policy "people read documents they own, lead, manage, were shared, or that belong to records they read"
+create policy "people read documents they can see or whose record they can see"
   on public.documents for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('core:files:manage'))::text[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('core:files:manage'))))
     or (company is null and (select private.has_permission('core:files:manage')))
-    or id = any ((select private.shared_record_ids('document', 'read'))::uuid[])
+    or id in (select unnest((select private.shared_record_ids('document', 'read'))))
     or (select private.is_admin())
     or (proposal_id is not null and exists (select 1 from public.proposals p where p.id = proposal_id))
     or (booking_order_id is not null and exists (select 1 from public.booking_orders b where b.id = booking_order_id))
@@ -83,32 +84,32 @@ create policy "people record their own documents"
   on public.documents for insert to authenticated
   with check (
     owner_id = (select auth.uid())
-    and (company is null or company = any ((select private.accessible_companies())::text[]))
+    and (company is null or company in (select unnest((select private.accessible_companies()))))
   );
 
-create policy "owners, their leaders, file managers and read_write sharees update documents"
+create policy "owners, leaders, file managers, read_write sharees edit files"
   on public.documents for update to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('core:files:manage'))::text[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('core:files:manage'))))
     or (company is null and (select private.has_permission('core:files:manage')))
-    or id = any ((select private.shared_record_ids('document', 'read_write'))::uuid[])
+    or id in (select unnest((select private.shared_record_ids('document', 'read_write'))))
     or (select private.is_admin())
   )
   with check (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('core:files:manage'))::text[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('core:files:manage'))))
     or (company is null and (select private.has_permission('core:files:manage')))
-    or id = any ((select private.shared_record_ids('document', 'read_write'))::uuid[])
+    or id in (select unnest((select private.shared_record_ids('document', 'read_write'))))
     or (select private.is_admin())
   );
 
-create policy "owners, their leaders, file managers and full sharees delete documents"
+create policy "owners, leaders, file managers and full sharees delete files"
   on public.documents for delete to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('core:files:manage'))::text[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('core:files:manage'))))
     or (company is null and (select private.has_permission('core:files:manage')))
-    or id = any ((select private.shared_record_ids('document', 'full'))::uuid[])
+    or id in (select unnest((select private.shared_record_ids('document', 'full'))))
     or (select private.is_admin())
   );

@@ -39,6 +39,7 @@ create table public.messages (
 );
 
 comment on table public.messages is 'Messages of a conversation, oldest first by created_at.';
+comment on column public.messages.conversation_id is 'The conversation.';
 comment on column public.messages.parent_id is 'The user message an assistant reply answers.';
 comment on column public.messages.role is 'user, assistant, system or tool.';
 comment on column public.messages.content is 'Message text (user messages 1–10,000 characters).';
@@ -49,7 +50,9 @@ comment on column public.messages.metadata is 'Tool calls, model, cost reference
 create index messages_conversation_idx on public.messages (conversation_id, created_at);
 
 alter table public.conversations enable row level security;
+select private.comment_standard_columns('public.conversations');
 alter table public.messages enable row level security;
+select private.comment_standard_columns('public.messages');
 revoke all on public.conversations, public.messages from anon;
 
 insert into private.record_types (record_type, table_name, manage_permission, has_company, shareable)
@@ -68,8 +71,8 @@ create trigger conversations_audit_deletion
 create policy "people read conversations they own, lead, or have been shared"
   on public.conversations for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or id = any ((select private.shared_record_ids('conversation', 'read'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or id in (select unnest((select private.shared_record_ids('conversation', 'read'))))
     or (select private.is_admin())
   );
 
@@ -77,24 +80,24 @@ create policy "chat users start conversations for themselves"
   on public.conversations for insert to authenticated
   with check (owner_id = (select auth.uid()) and (select private.has_permission('sales:chat:use')));
 
-create policy "owners, their leaders and read_write sharees update conversations"
+create policy "owners, leaders and read_write sharees update conversations"
   on public.conversations for update to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or id = any ((select private.shared_record_ids('conversation', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or id in (select unnest((select private.shared_record_ids('conversation', 'read_write'))))
     or (select private.is_admin())
   )
   with check (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or id = any ((select private.shared_record_ids('conversation', 'read_write'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or id in (select unnest((select private.shared_record_ids('conversation', 'read_write'))))
     or (select private.is_admin())
   );
 
 create policy "owners, their leaders and full sharees delete conversations"
   on public.conversations for delete to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or id = any ((select private.shared_record_ids('conversation', 'full'))::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or id in (select unnest((select private.shared_record_ids('conversation', 'full'))))
     or (select private.is_admin())
   );
 

@@ -57,6 +57,7 @@ create index ai_costs_owner_occurred_idx on public.ai_costs (owner_id, occurred_
 create index ai_costs_occurred_idx on public.ai_costs (occurred_at desc);
 
 alter table public.ai_costs enable row level security;
+select private.comment_standard_columns('public.ai_costs');
 revoke all on public.ai_costs from anon;
 revoke insert, update, truncate on public.ai_costs from authenticated;
 
@@ -67,11 +68,11 @@ create trigger ai_costs_audit_deletion
   after delete on public.ai_costs
   for each row execute function private.audit_record_deletion('ai_cost');
 
-create policy "people read their own and their teams' AI costs; cost managers read their companies'"
+create policy "people read own and team AI costs; cost managers, company-wide"
   on public.ai_costs for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
-    or company = any ((select private.companies_with_permission('core:ai_costs:manage'))::text[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
+    or company in (select unnest((select private.companies_with_permission('core:ai_costs:manage'))))
     or (company is null and (select private.has_permission('core:ai_costs:manage')))
     or (select private.is_admin())
   );
@@ -79,7 +80,7 @@ create policy "people read their own and their teams' AI costs; cost managers re
 create policy "cost managers delete AI cost records of their companies"
   on public.ai_costs for delete to authenticated
   using (
-    company = any ((select private.companies_with_permission('core:ai_costs:manage'))::text[])
+    company in (select unnest((select private.companies_with_permission('core:ai_costs:manage'))))
     or (company is null and (select private.has_permission('core:ai_costs:manage')))
     or (select private.is_admin())
   );

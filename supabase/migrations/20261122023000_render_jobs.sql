@@ -49,6 +49,7 @@ create index render_jobs_owner_created_idx on public.render_jobs (owner_id, crea
 create index render_jobs_queue_idx on public.render_jobs (created_at) where status = 'queued';
 
 alter table public.render_jobs enable row level security;
+select private.comment_standard_columns('public.render_jobs');
 revoke all on public.render_jobs from anon;
 revoke update, truncate on public.render_jobs from authenticated;
 
@@ -65,10 +66,10 @@ create trigger render_jobs_audit_deletion
   after delete on public.render_jobs
   for each row execute function private.audit_record_deletion('render_job');
 
-create policy "people read their own render jobs and those of the people they lead"
+create policy "people read their own render jobs and those of people they lead"
   on public.render_jobs for select to authenticated
   using (
-    owner_id = any ((select private.visible_owner_ids())::uuid[])
+    owner_id in (select unnest((select private.visible_owner_ids())))
     or (select private.is_admin())
   );
 
@@ -79,7 +80,7 @@ create policy "people queue render jobs for themselves"
     and requested_by = (select auth.uid())
     and status = 'queued' and attempts = 0 and progress = 0
     and result is null and error is null
-    and (company is null or company = any ((select private.accessible_companies())::text[]))
+    and (company is null or company in (select unnest((select private.accessible_companies()))))
   );
 
 create policy "people cancel their own queued render jobs"

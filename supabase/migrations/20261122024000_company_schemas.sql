@@ -12,7 +12,7 @@
  *
  * Access, per table, for users who can access the company:
  *   read    locations, photos   any of assets:locations:read, sales:proposals:{read,create},
- *                               sales:mockups:{read,generate}, sales:booking_orders:read
+ *                               sales:mockups:{read,generate,setup}, sales:booking_orders:read
  *           mockup_frames       sales:mockups:{read,generate,setup}, assets:locations:read
  *           rate_cards          sales:rate_cards:read, sales:proposals:{read,create}, assets:locations:read
  *           occupations         assets:locations:read, sales:booking_orders:read, sales:proposals:read
@@ -89,11 +89,14 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+-- Re-running the template is normal; its "already exists, skipping" notices are noise.
+set client_min_messages = 'warning'
 as $$
 declare
   _inventory_read constant text :=
     'array[''assets:locations:read'', ''sales:proposals:read'', ''sales:proposals:create'', '
-    '''sales:mockups:read'', ''sales:mockups:generate'', ''sales:booking_orders:read'']';
+    '''sales:mockups:read'', ''sales:mockups:generate'', ''sales:mockups:setup'', '
+    '''sales:booking_orders:read'']';
   _frames_read constant text :=
     'array[''sales:mockups:read'', ''sales:mockups:generate'', ''sales:mockups:setup'', ''assets:locations:read'']';
   _rates_read constant text :=
@@ -186,6 +189,7 @@ begin
   execute format('create index if not exists location_photos_location_idx on %I.location_photos (location_id)', _slug);
   execute format('comment on table %I.location_photos is %L', _slug, 'Photos of locations (bucket location-photos).');
   execute format($c$
+    comment on column %1$I.location_photos.location_id is 'The location.';
     comment on column %1$I.location_photos.storage_path is 'Object name in the location-photos bucket; starts with the company slug.';
     comment on column %1$I.location_photos.environment is 'outdoor or indoor.';
     comment on column %1$I.location_photos.time_of_day is 'day or night (outdoor).';
@@ -215,6 +219,7 @@ begin
   execute format('comment on table %I.mockup_frames is %L', _slug,
     'Billboard photos with the quadrilaterals (frames) where creatives are composited.');
   execute format($c$
+    comment on column %1$I.mockup_frames.location_id is 'The location (storage key) the photo shows.';
     comment on column %1$I.mockup_frames.environment is 'outdoor or indoor (venue type).';
     comment on column %1$I.mockup_frames.time_of_day is 'day or night (ignored for indoor).';
     comment on column %1$I.mockup_frames.side is 'gold, silver or single_side (ignored for indoor).';
@@ -246,6 +251,7 @@ begin
   execute format('comment on table %I.rate_cards is %L', _slug,
     'Price list: net rate of a location for a booking length, valid for a date range.');
   execute format($c$
+    comment on column %1$I.rate_cards.location_id is 'The location priced.';
     comment on column %1$I.rate_cards.valid_from is 'First day the rate applies.';
     comment on column %1$I.rate_cards.valid_to is 'Last day the rate applies; null = open-ended.';
     comment on column %1$I.rate_cards.duration_weeks is 'Booking length the rate is for, in weeks.';
@@ -254,6 +260,7 @@ begin
     comment on column %1$I.rate_cards.upload_fee is 'Upload fee; null = use the location''s.';
     comment on column %1$I.rate_cards.production_fee is 'Production fee for static boards; null = not set.';
     comment on column %1$I.rate_cards.is_active is 'Inactive rates are not offered.';
+    comment on column %1$I.rate_cards.notes is 'Internal notes.';
     $c$, _slug);
   execute format('create index if not exists rate_cards_location_idx on %I.rate_cards (location_id, valid_from desc)', _slug);
 
@@ -280,6 +287,7 @@ begin
   execute format('comment on table %I.location_occupations is %L', _slug,
     'Availability calendar: which booking order or proposal holds a location for which dates.');
   execute format($c$
+    comment on column %1$I.location_occupations.location_id is 'The location occupied.';
     comment on column %1$I.location_occupations.booking_order_id is 'Booking order holding the slot.';
     comment on column %1$I.location_occupations.proposal_id is 'Proposal holding the slot (tentative holds).';
     comment on column %1$I.location_occupations.start_date is 'First day occupied.';
@@ -289,10 +297,15 @@ begin
     comment on column %1$I.location_occupations.net_rate is 'Net rental agreed for the period.';
     comment on column %1$I.location_occupations.client_name is 'Client.';
     comment on column %1$I.location_occupations.campaign is 'Campaign or brand.';
+    comment on column %1$I.location_occupations.notes is 'Internal notes.';
     $c$, _slug);
   execute format('create index if not exists location_occupations_calendar_idx on %I.location_occupations (location_id, start_date, end_date)', _slug);
   execute format('create index if not exists location_occupations_bo_idx on %I.location_occupations (booking_order_id) where booking_order_id is not null', _slug);
   execute format('create index if not exists location_occupations_proposal_idx on %I.location_occupations (proposal_id) where proposal_id is not null', _slug);
+
+  foreach _table in array array['locations', 'location_photos', 'mockup_frames', 'rate_cards', 'location_occupations'] loop
+    perform private.comment_standard_columns(pg_catalog.format('%I.%I', _slug, _table)::regclass);
+  end loop;
 
   -- triggers ---------------------------------------------------------------------------------
   foreach _table in array array['locations', 'mockup_frames', 'rate_cards', 'location_occupations'] loop
@@ -392,6 +405,8 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+-- Re-running the template is normal; its "already exists, skipping" notices are noise.
+set client_min_messages = 'warning'
 as $$
 declare
   _view record;
@@ -530,3 +545,5 @@ from (values
   ('backlite_abudhabi', 'Backlite Abu Dhabi', 'backlite'),
   ('viola', 'Viola', 'mmg')
 ) as p (slug, name, parent_slug);
+
+revoke execute on all functions in schema private from public;
