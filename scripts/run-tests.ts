@@ -119,11 +119,16 @@ async function main(): Promise<void> {
     return m ? { passed: Number(m[1]), failed: Number(m[2]) || (code ? 1 : 0) } : { passed: 0, failed: 1, note: `exit ${code}` };
   });
 
+  await suite('node tests (renderer)', async () => {
+    const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', ...files('renderer/test', /\.test\.ts$/)]);
+    return countNodeTap(out, code);
+  });
+
   // The test stack: rebuilt from migrations + seed, run as a child so a crash cannot hang CI.
   process.stdout.write('\n━━ starting the test stack ━━\n');
   rmSync(join(cfg.stackDir, 'ready.json'), { force: true });
   const stack = spawn(bin('tsx'), ['devstack/src/cli.ts', 'start', '--profile', 'test', '--fresh'], {
-    cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: stackEnv.NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stackLog = '';
   stack.stdout.on('data', (d) => (stackLog += d));

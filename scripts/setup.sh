@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-15-pgtap postgresql-15-cron
   libtap-parser-sourcehandler-pgtap-perl
+  libopencv-dev
 )
 
 missing=()
@@ -33,4 +34,14 @@ if ! node_modules/.bin/deno --version >/dev/null 2>&1; then
   echo "setup: Deno from the npm package did not run; reinstalling it" >&2
   npm rebuild deno --loglevel=error
   node_modules/.bin/deno --version >/dev/null
+fi
+
+# The renderer's native mockup addon: built when missing or older than its sources.
+addon=renderer/native/build/Release/mockup.node
+if [ ! -f "$addon" ] || [ -n "$(find renderer/native/src renderer/native/binding.gyp renderer/native/build.sh -newer "$addon" -print -quit)" ]; then
+  echo "setup: building the native mockup addon"
+  if ! log="$(bash renderer/native/build.sh 2>&1)"; then
+    echo "$log" >&2
+    exit 1
+  fi
 fi
