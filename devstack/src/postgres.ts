@@ -130,7 +130,7 @@ export function migrationFiles(): { version: string; name: string; path: string 
  * Applies pending migrations, each in its own transaction, and records them in the table the
  * Supabase CLI uses, so `supabase db push` and this runner agree on what is applied.
  */
-export function applyMigrations(cfg: StackConfig): Promise<string[]> {
+export function applyMigrations(cfg: StackConfig): Promise<{ applied: string[]; wasEmpty: boolean }> {
   return withSuperuser(cfg, async (c) => {
     await c.query(`create schema if not exists supabase_migrations;
       create table if not exists supabase_migrations.schema_migrations
@@ -152,7 +152,7 @@ export function applyMigrations(cfg: StackConfig): Promise<string[]> {
       }
       done.push(`${m.version}_${m.name}`);
     }
-    return done;
+    return { applied: done, wasEmpty: applied.size === 0 };
   });
 }
 
@@ -164,18 +164,20 @@ export async function applySeedSql(cfg: StackConfig): Promise<void> {
   });
 }
 
-/** Brings a cluster to "bootstrapped and migrated"; returns true when it was created just now. */
+/**
+ * Brings a cluster to "bootstrapped and migrated". A database that had no migration applied
+ * before is new: it gets the seed, and the function returns true.
+ */
 export async function prepareDatabase(cfg: StackConfig, opts: { fresh?: boolean } = {}): Promise<boolean> {
   if (opts.fresh) destroyCluster(cfg);
-  const created = !clusterExists(cfg);
-  if (created) {
+  if (!clusterExists(cfg)) {
     log.info('creating Postgres cluster', { dir: cfg.pgDataDir });
     initCluster(cfg);
   }
   startCluster(cfg);
   await applyBootstrap(cfg);
-  const applied = await applyMigrations(cfg);
+  const { applied, wasEmpty } = await applyMigrations(cfg);
   if (applied.length) log.info('migrations applied', { count: applied.length });
-  if (created) await applySeedSql(cfg);
-  return created;
+  if (wasEmpty) await applySeedSql(cfg);
+  return wasEmpty;
 }
