@@ -27,6 +27,9 @@ export interface StackConfig {
   logDir: string;
   apiPort: number;
   dbPort: number;
+  /** The renderer service the render-job dispatch trigger posts to. */
+  rendererPort: number;
+  rendererSecret: string;
   apiUrl: string;
   dbUrl: string;
   authenticatorUrl: string;
@@ -48,11 +51,12 @@ export interface StackConfig {
 interface Secrets {
   jwtSecret: string;
   authenticatorPassword: string;
+  rendererSecret?: string;
 }
 
-const PROFILES: Record<ProfileName, { apiPort: number; dbPort: number }> = {
-  dev: { apiPort: 54321, dbPort: 54322 },
-  test: { apiPort: 54331, dbPort: 54332 },
+const PROFILES: Record<ProfileName, { apiPort: number; dbPort: number; rendererPort: number }> = {
+  dev: { apiPort: 54321, dbPort: 54322, rendererPort: 54340 },
+  test: { apiPort: 54331, dbPort: 54332, rendererPort: 54341 },
 };
 
 export function parseSize(value: unknown): number | null {
@@ -68,12 +72,20 @@ export function parseSize(value: unknown): number | null {
 
 function loadSecrets(stackDir: string): Secrets {
   const file = join(stackDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  if (existsSync(file)) {
+    const existing = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+    if (existing.rendererSecret) return existing;
+    // Checkouts created before the renderer existed get its secret added.
+    const upgraded = { ...existing, rendererSecret: randomBytes(32).toString('base64url') };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   mkdirSync(stackDir, { recursive: true });
   // Generated per checkout: no well-known keys ever ship in the repository.
   const secrets: Secrets = {
     jwtSecret: randomBytes(48).toString('base64url'),
     authenticatorPassword: randomBytes(24).toString('base64url'),
+    rendererSecret: randomBytes(32).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -87,7 +99,7 @@ export function loadConfig(profile: ProfileName = (process.env.STACK_PROFILE as 
   if (!(profile in PROFILES)) throw new Error(`unknown stack profile "${profile}" (dev or test)`);
   const toml = readSupabaseToml();
   const stackDir = join(repoRoot, '.stack', profile);
-  const { apiPort, dbPort } = PROFILES[profile];
+  const { apiPort, dbPort, rendererPort } = PROFILES[profile];
   const secrets = loadSecrets(stackDir);
   const buckets = Object.entries<Record<string, unknown>>(toml.storage?.buckets ?? {}).map(([id, b]) => ({
     id,
@@ -108,6 +120,8 @@ export function loadConfig(profile: ProfileName = (process.env.STACK_PROFILE as 
     logDir: join(stackDir, 'logs'),
     apiPort,
     dbPort,
+    rendererPort,
+    rendererSecret: secrets.rendererSecret!,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres`,
     authenticatorUrl:

@@ -46,6 +46,11 @@ export function initCluster(cfg: StackConfig): void {
   ]);
   rmSync(pwFile, { force: true });
   if (r.status !== 0) throw new Error(`initdb failed:\n${r.out}`);
+  writeClusterConf(cfg);
+}
+
+/** The stack's server settings; rewritten on every start so existing clusters pick up changes. */
+function writeClusterConf(cfg: StackConfig): boolean {
   const conf = [
     `port = ${cfg.dbPort}`,
     `listen_addresses = '127.0.0.1'`,
@@ -58,9 +63,15 @@ export function initCluster(cfg: StackConfig): void {
     `synchronous_commit = ${cfg.profile === 'test' ? 'off' : 'on'}`,
     `timezone = 'UTC'`,
     `log_min_messages = warning`,
-  ].join('\n');
-  writeFileSync(join(cfg.pgDataDir, 'postgresql.auto.conf'), `${conf}\n`);
-  ownByPostgres(join(cfg.pgDataDir, 'postgresql.auto.conf'));
+    // pg_cron runs jobs in background workers instead of connecting over TCP with a password.
+    `cron.use_background_workers = on`,
+    `max_worker_processes = 16`,
+  ].join('\n') + '\n';
+  const file = join(cfg.pgDataDir, 'postgresql.auto.conf');
+  if (existsSync(file) && readFileSync(file, 'utf8') === conf) return false;
+  writeFileSync(file, conf);
+  ownByPostgres(file);
+  return true;
 }
 
 export function isRunning(cfg: StackConfig): boolean {
@@ -68,7 +79,11 @@ export function isRunning(cfg: StackConfig): boolean {
 }
 
 export function startCluster(cfg: StackConfig): void {
-  if (isRunning(cfg)) return;
+  const changed = writeClusterConf(cfg);
+  if (isRunning(cfg)) {
+    if (!changed) return;
+    stopCluster(cfg);
+  }
   ensureDir(cfg.pgSocketDir, true);
   ensureDir(cfg.logDir, true);
   const r = asPostgres('pg_ctl', ['-D', cfg.pgDataDir, '-l', join(cfg.logDir, 'postgres.log'), '-w', '-t', '60', 'start']);
