@@ -8,6 +8,7 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-15-pgtap postgresql-15-cron
   libtap-parser-sourcehandler-pgtap-perl
   libopencv-dev
+  libreoffice-impress fonts-liberation2
 )
 
 missing=()

@@ -9,6 +9,7 @@ import { log } from './log.ts';
 import { prepareDatabase, stopCluster } from './postgres.ts';
 import { startGateway } from './gateway/server.ts';
 import { uploadSeedPhotos } from '../../seed/upload-photos.ts';
+import { registerRenderer, startRenderer } from './renderer-process.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,6 +38,8 @@ async function start(cfg: StackConfig): Promise<void> {
   const t0 = performance.now();
   const created = await prepareDatabase(cfg, { fresh: flag('fresh') });
   const gateway = await startGateway(cfg);
+  await registerRenderer(cfg);
+  const renderer = flag('no-renderer') ? null : startRenderer(cfg, gateway.gw.keys.serviceRole);
   if (created) {
     const n = await uploadSeedPhotos(cfg.apiUrl, gateway.gw.keys.serviceRole);
     log.info('demo photos uploaded', { count: n });
@@ -52,6 +55,7 @@ async function start(cfg: StackConfig): Promise<void> {
     '',
     `  Web app        ${cfg.apiUrl}/`,
     `  API gateway    ${cfg.apiUrl}  (auth, rest, storage, functions)`,
+    `  Renderer       ${renderer ? `http://127.0.0.1:${cfg.rendererPort}` : 'not started (--no-renderer)'}`,
     `  Postgres       ${cfg.dbUrl}`,
     '',
     ...lines.map((l) => `  ${l}`),
@@ -69,6 +73,7 @@ async function start(cfg: StackConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    await renderer?.stop().catch(() => {});
     await gateway.close().catch(() => {});
     stopCluster(cfg);
     rmSync(readyFile, { force: true });

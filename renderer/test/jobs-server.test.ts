@@ -1,0 +1,158 @@
+// The dispatch endpoint with an injected `process(job)`: the seam where production plugs in
+// processJob. No database is involved.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, it } from 'node:test';
+import { bearerMatches, createRenderServer, type DispatchedJob, type RenderServer, type RenderServerOptions } from '../src/jobs/server.ts';
+import { Semaphore } from '../src/semaphore.ts';
+
+const SECRET = 'test-secret-0123456789abcdef';
+const JOB = '5b3c9a4e-2f6b-4c1d-9a8e-1f2d3c4b5a69';
+const OTHER = '9d2e5f1a-7b3c-4e8d-a1f0-2c4b6d8e0f13';
+
+let running: RenderServer | undefined;
+
+async function start(overrides: Partial<RenderServerOptions> = {}) {
+  const calls: DispatchedJob[] = [];
+  const renderer = createRenderServer({
+    secret: SECRET,
+    process: (job) => {
+      calls.push(job);
+      return Promise.resolve();
+    },
+    log: () => {},
+    ...overrides,
+  });
+  running = renderer;
+  await new Promise<void>((resolve) => renderer.server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(renderer.server.address() as AddressInfo).port}`;
+  const dispatch = (body: unknown, authorization: string | null = `Bearer ${SECRET}`) =>
+    fetch(`${base}/jobs/dispatch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(authorization === null ? {} : { Authorization: authorization }) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  return { renderer, base, calls, dispatch };
+}
+
+afterEach(async () => {
+  if (!running) return;
+  running.server.closeAllConnections();
+  await new Promise((resolve) => running!.server.close(resolve));
+  running = undefined;
+});
+
+async function errorOf(res: Response): Promise<{ status: number; code: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(typeof body.error.message, 'string');
+  return { status: res.status, code: body.error.code };
+}
+
+describe('POST /jobs/dispatch', () => {
+  it('answers 401 without the right Bearer secret and runs nothing', async () => {
+    const { dispatch, calls } = await start();
+    const body = { job_id: JOB, kind: 'proposal' };
+    assert.deepEqual(await errorOf(await dispatch(body, null)), { status: 401, code: 'unauthorized' });
+    assert.deepEqual(await errorOf(await dispatch(body, 'Bearer wrong')), { status: 401, code: 'unauthorized' });
+    assert.deepEqual(await errorOf(await dispatch(body, `Bearer ${SECRET}x`)), { status: 401, code: 'unauthorized' });
+    assert.deepEqual(await errorOf(await dispatch(body, SECRET)), { status: 401, code: 'unauthorized' });
+    assert.equal(calls.length, 0);
+  });
+
+  it('answers 400 to a body that is not {job_id, kind}', async () => {
+    const { dispatch, calls } = await start();
+    for (const body of ['not json', '[]', { kind: 'proposal' }, { job_id: 'job-1', kind: 'proposal' }, { job_id: JOB }, { job_id: JOB, kind: 'booking_order' }]) {
+      assert.deepEqual(await errorOf(await dispatch(body)), { status: 400, code: 'bad_request' }, JSON.stringify(body));
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  it('answers 202 at once and runs the job once in the background', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: DispatchedJob[] = [];
+    const { dispatch, renderer } = await start({
+      process: async (job) => {
+        calls.push(job);
+        await gate;
+      },
+    });
+    const res = await dispatch({ job_id: JOB.toUpperCase(), kind: 'proposal' });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { job_id: JOB, accepted: true, duplicate: false });
+    assert.equal(renderer.pending(), 1, 'accepted before the job finished');
+    // pg_net or the sweep may deliver again while it runs: still one run.
+    const again = await dispatch({ job_id: JOB, kind: 'proposal' });
+    assert.equal(again.status, 202);
+    assert.equal(((await again.json()) as { duplicate: boolean }).duplicate, true);
+    release();
+    await renderer.drain();
+    assert.deepEqual(calls, [{ job_id: JOB, kind: 'proposal' }]);
+    assert.equal(renderer.pending(), 0);
+  });
+
+  it('runs at most `concurrency` jobs at a time and survives a job that throws', async () => {
+    let active = 0;
+    let peak = 0;
+    const { dispatch, renderer } = await start({
+      concurrency: 1,
+      process: async (job) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 30));
+        active--;
+        if (job.job_id === JOB) throw new Error('boom');
+      },
+    });
+    assert.equal((await dispatch({ job_id: JOB, kind: 'mockup' })).status, 202);
+    assert.equal((await dispatch({ job_id: OTHER, kind: 'proposal' })).status, 202);
+    await renderer.drain();
+    assert.equal(peak, 1);
+  });
+
+  it('answers 405 to other methods and 404 to other paths', async () => {
+    const { base } = await start();
+    assert.deepEqual(await errorOf(await fetch(`${base}/jobs/dispatch`)), { status: 405, code: 'method_not_allowed' });
+    assert.deepEqual(await errorOf(await fetch(`${base}/jobs`)), { status: 404, code: 'not_found' });
+  });
+});
+
+describe('GET /health and /ready', () => {
+  it('is alive, and ready only when every dependency is', async () => {
+    let ready = false;
+    const { base } = await start({ ready: () => Promise.resolve({ ready, checks: { database: ready ? 'ok' : 'connection refused' } }) });
+    assert.equal((await fetch(`${base}/health`)).status, 200);
+    const notReady = await fetch(`${base}/ready`);
+    assert.equal(notReady.status, 503);
+    assert.deepEqual(await notReady.json(), { ready: false, checks: { database: 'connection refused' } });
+    ready = true;
+    assert.equal((await fetch(`${base}/ready`)).status, 200);
+  });
+});
+
+describe('secret comparison and the job gate', () => {
+  it('accepts exactly "Bearer <secret>"', () => {
+    assert.ok(bearerMatches(`Bearer ${SECRET}`, SECRET));
+    assert.ok(bearerMatches(`bearer ${SECRET}`, SECRET));
+    assert.ok(!bearerMatches(undefined, SECRET));
+    assert.ok(!bearerMatches('Bearer ', SECRET));
+    assert.ok(!bearerMatches(`Basic ${SECRET}`, SECRET));
+    assert.ok(!bearerMatches('Bearer ', ''));
+  });
+
+  it('refuses to start without a secret', () => {
+    assert.throws(() => createRenderServer({ secret: '', process: async () => {} }), /needs a secret/);
+  });
+
+  it('lets waiting tasks in, in arrival order, as slots free up', async () => {
+    const gate = new Semaphore(2);
+    const order: number[] = [];
+    const task = (n: number, ms: number) => gate.run(async () => {
+      await new Promise((r) => setTimeout(r, ms));
+      order.push(n);
+    });
+    await Promise.all([task(1, 40), task(2, 10), task(3, 5), task(4, 5)]);
+    assert.equal(gate.peak, 2);
+    assert.deepEqual(order, [2, 3, 4, 1]);
+  });
+});
