@@ -157,6 +157,10 @@ async function main(): Promise<void> {
       const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...tests], stackEnv);
       return countNodeTap(out, code);
     });
+    await suite('end-to-end tests (render jobs)', async () => {
+      const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files('tests/e2e', /\.test\.ts$/)], stackEnv);
+      return countNodeTap(out, code);
+    });
     await suite('contract tests (supabase-js)', async () => {
       const tests = files('tests/contract', /\.test\.ts$/);
       const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...tests], stackEnv);
