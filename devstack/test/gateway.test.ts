@@ -26,6 +26,14 @@ describe('gateway', () => {
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
   });
 
+  it('serves the SPA its public settings and never the service-role key', async () => {
+    const r = await fetch(`${base}/config.json`);
+    const body = await r.json();
+    assert.equal(body.anonKey, anon);
+    assert.equal(typeof body.supabaseUrl, 'string');
+    assert.ok(!JSON.stringify(body).includes(gw.gw.keys.serviceRole), 'the service-role key must never reach the browser');
+  });
+
   it('answers CORS preflight and sets security headers and a request id', async () => {
     const r = await fetch(`${base}/rest/v1/anything`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173' } });
     assert.equal(r.status, 204);

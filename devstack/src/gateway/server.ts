@@ -72,6 +72,10 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
     });
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/health') return send(res, 200, { status: 'ok', service: 'gateway' });
+    // What the SPA needs to reach this stack; only public values (the anon key is public).
+    if (url.pathname === '/config.json') {
+      return send(res, 200, { supabaseUrl: cfg.apiUrl, anonKey: gw.keys.anon, azureEnabled: cfg.azureEnabled }, { 'cache-control': 'no-cache' });
+    }
     for (const [prefix, handler] of routes) {
       if (url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)) {
         try {
