@@ -9,6 +9,8 @@ APT_PACKAGES=(
   libtap-parser-sourcehandler-pgtap-perl
   libopencv-dev
   libreoffice-impress fonts-liberation2
+  poppler-utils python3-opencv  # renderer tests (pdftotext) and bench:render's cv2 reference
+  chromium
 )
 
 missing=()

@@ -32,6 +32,8 @@ export interface JobContext {
   upload(object: StoredObject, bytes: Buffer, contentType: string, options?: { upsert?: boolean }): Promise<void>;
   convertPdf: typeof convertPptxToPdf;
   log: Logger;
+  /** Calls a service-role RPC and resolves with its data; rejects with its error. Absent in unit tests. */
+  rpc?(fn: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
 /** Produces a job's outputs and returns the `result` passed to complete_render_job. */
@@ -121,6 +123,11 @@ export async function processJob(jobId: string, deps: WorkerDeps): Promise<JobOu
       stillLeased();
     },
     download: (bucket, path, what) => downloadObject(supabase, bucket, path, what),
+    async rpc(fn, args) {
+      const { data, error } = await supabase.rpc(fn, args);
+      if (error) throw new Error(`${fn} failed: ${error.message}`);
+      return data;
+    },
     async upload(object, bytes, contentType, options) {
       stillLeased();
       await uploadObject(supabase, object, bytes, contentType, options);

@@ -1,15 +1,62 @@
 // A mockup job (contract §3): fetch the template photo and the creatives, composite them with
-// the native compositor, store the JPEG as mockups/<owner_id>/<mockup_id>.jpg.
+// the native compositor, store the JPEG as mockups/<owner_id>/<mockup_id>.jpg. Every attempt,
+// success or failure, is logged to mockup_usage (spec §2.14) through record_mockup_usage.
 import { composite, type FrameInput } from '../../mockup/index.ts';
 import { isUuid, mockupObjectPath } from '../../proposal/file-names.ts';
-import { JobError } from '../errors.ts';
+import { classifyFailure, JobError } from '../errors.ts';
 import type { JobContext } from '../worker.ts';
 
 export const PHOTO_BUCKET = 'location-photos';
 export const CREATIVE_BUCKET = 'uploads';
 export const MOCKUP_BUCKET = 'mockups';
 
+/** What the usage log learns from the payload before anything can fail. */
+interface AttemptFacts {
+  photoPath: string | null;
+  creativeCount: number;
+}
+
 export async function renderMockup(ctx: JobContext): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const p = ctx.job.payload;
+  const facts: AttemptFacts = {
+    photoPath: typeof p.photo_path === 'string' && p.photo_path ? p.photo_path : null,
+    creativeCount: Array.isArray(p.creative_paths) ? Math.min(p.creative_paths.length, 50) : 0,
+  };
+  let result: Record<string, unknown>;
+  try {
+    result = await render(ctx);
+  } catch (error) {
+    await logAttempt(ctx, facts, started, error);
+    throw error;
+  }
+  await logAttempt(ctx, facts, started, null);
+  return result;
+}
+
+/**
+ * One mockup_usage row per attempt. The database fills in user, company, location, time of day
+ * and side from the job and its mockup. A log that cannot be written never fails the job.
+ */
+async function logAttempt(ctx: JobContext, facts: AttemptFacts, started: number, error: unknown): Promise<void> {
+  if (!ctx.rpc) return;
+  const args = {
+    job_id: ctx.job.id,
+    attempt: ctx.job.attempts || null,
+    success: error === null,
+    duration_ms: Math.max(0, Math.round(performance.now() - started)),
+    creative_count: facts.creativeCount,
+    photo_path: facts.photoPath,
+    error: error === null ? null : classifyFailure(error).message,
+  };
+  try {
+    await ctx.rpc('record_mockup_usage', args);
+  } catch (e) {
+    ctx.log('mockup.usage_log_failed', { job_id: ctx.job.id, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function render(ctx: JobContext): Promise<Record<string, unknown>> {
   const { job } = ctx;
   const p = job.payload;
   const bad = (message: string) => new JobError(`mockup job payload: ${message}`, false);
