@@ -98,8 +98,12 @@ export function readSupabaseToml(): Record<string, any> {
 export function loadConfig(profile: ProfileName = (process.env.STACK_PROFILE as ProfileName) ?? 'dev'): StackConfig {
   if (!(profile in PROFILES)) throw new Error(`unknown stack profile "${profile}" (dev or test)`);
   const toml = readSupabaseToml();
-  const stackDir = join(repoRoot, '.stack', profile);
-  const { apiPort, dbPort, rendererPort } = PROFILES[profile];
+  // STACK_PORT_OFFSET moves a test stack to other ports and its own folder, so a second copy
+  // (a CI rehearsal beside a developer's test run) never collides with the first.
+  const offset = profile === 'test' ? Number(process.env.STACK_PORT_OFFSET ?? 0) || 0 : 0;
+  const stackDir = join(repoRoot, '.stack', offset ? `${profile}-${offset}` : profile);
+  const base = PROFILES[profile];
+  const [apiPort, dbPort, rendererPort] = [base.apiPort + offset, base.dbPort + offset, base.rendererPort + offset];
   const secrets = loadSecrets(stackDir);
   const buckets = Object.entries<Record<string, unknown>>(toml.storage?.buckets ?? {}).map(([id, b]) => ({
     id,
