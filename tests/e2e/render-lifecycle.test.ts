@@ -300,7 +300,7 @@ describe('render job lifecycle', () => {
         const j = await job(jobId);
         return j.status === 'running' && j.progress >= 40 && j;
       }, 60_000, 50);
-      await waitFor('LibreOffice to start on the deck', async () => childrenOf(doomed.child.pid!).length > 0, 20_000, 50);
+      await waitFor('LibreOffice to start on the deck', () => Promise.resolve(childrenOf(doomed.child.pid!).length > 0), 20_000, 50);
       assert.ok((await job(jobId)).progress < 85, 'still converting');
       await doomed.kill();
       assert.match(doomed.output(), new RegExp(`"job.claimed","job_id":"${jobId}"`), 'the doomed renderer had claimed the job');
