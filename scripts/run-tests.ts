@@ -157,7 +157,11 @@ async function main(): Promise<void> {
       const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...tests], stackEnv);
       return countNodeTap(out, code);
     });
-    await suite('end-to-end tests (render jobs)', async () => {
+    await suite('model-based RLS isolation', async () => {
+      const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files('tests/model', /\.test\.ts$/)], stackEnv);
+      return countNodeTap(out, code);
+    });
+    await suite('end-to-end tests', async () => {
       const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files('tests/e2e', /\.test\.ts$/)], stackEnv);
       return countNodeTap(out, code);
     });
