@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   const keys = await apiKeys(cfg.jwtSecret);
   const stackEnv = {
     STACK_PROFILE: 'test',
+    // The chat end-to-end tests answer as the model from this port; the stack's functions call it.
+    FAKE_LLM_PORT: String(54390 + (Number(process.env.STACK_PORT_OFFSET ?? 0) || 0)),
     // supabase-js creates a realtime client that needs a global WebSocket (built in from Node 22).
     NODE_OPTIONS: '--experimental-websocket',
     SUPABASE_URL: cfg.apiUrl,
@@ -113,11 +115,6 @@ async function main(): Promise<void> {
   await commandSuite('typecheck (deno check)', bin('deno'), ['check', ...functionEntries]);
   await commandSuite('lint (deno lint)', bin('deno'), ['lint']);
 
-  await suite('deno tests (functions/_shared)', async () => {
-    const { code, out } = await run(bin('deno'), ['test', '--allow-all', 'supabase/functions']);
-    const m = /(\d+) passed.*?(\d+) failed/.exec(out);
-    return m ? { passed: Number(m[1]), failed: Number(m[2]) || (code ? 1 : 0) } : { passed: 0, failed: 1, note: `exit ${code}` };
-  });
 
   await suite('node tests (renderer)', async () => {
     const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', ...files('renderer/test', /\.test\.ts$/)]);
@@ -128,7 +125,15 @@ async function main(): Promise<void> {
   process.stdout.write('\n━━ starting the test stack ━━\n');
   rmSync(join(cfg.stackDir, 'ready.json'), { force: true });
   const stack = spawn(bin('tsx'), ['devstack/src/cli.ts', 'start', '--profile', 'test', '--fresh'], {
-    cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: stackEnv.NODE_OPTIONS }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      NODE_OPTIONS: stackEnv.NODE_OPTIONS,
+      OPENAI_API_KEY: 'test-key-for-the-local-fake',
+      OPENAI_BASE_URL: `http://127.0.0.1:${stackEnv.FAKE_LLM_PORT}/v1`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stackLog = '';
   stack.stdout.on('data', (d) => (stackLog += d));
@@ -146,6 +151,12 @@ async function main(): Promise<void> {
   }
 
   if (stackUp) {
+    await suite('deno tests (edge functions)', async () => {
+      // With the stack env the functions' end-to-end tests run too (none is ignored).
+      const { code, out } = await run(bin('deno'), ['test', '--allow-all', 'supabase/functions'], stackEnv);
+      const m = /(\d+) passed.*?(\d+) failed/.exec(out);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) || (code ? 1 : 0) } : { passed: 0, failed: 1, note: `exit ${code}` };
+    });
     const sqlTests = files('supabase/tests', /\.test\.sql$/);
     await suite('pgTAP (supabase/tests)', async () => {
       if (!sqlTests.length) return { passed: 0, failed: 0, note: 'no tests' };

@@ -20,15 +20,19 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** Serves `handle` on 127.0.0.1 and a free port; `handle` gets the parsed JSON body. */
+/**
+ * Serves `handle` on 127.0.0.1 and a free port (or `port`, for a process started elsewhere
+ * that must know the address in advance); `handle` gets the parsed JSON body.
+ */
 export function serveRecorded(
   handle: (request: RecordedRequest) => Response | Promise<Response>,
   remainingTurns: () => number,
   basePath: string,
+  port = 0,
 ): FakeServer {
   const requests: RecordedRequest[] = [];
   const server = Deno.serve(
-    { hostname: '127.0.0.1', port: 0, onListen: () => {} },
+    { hostname: '127.0.0.1', port, onListen: () => {} },
     async (req) => {
       const url = new URL(req.url);
       const text = await req.text();

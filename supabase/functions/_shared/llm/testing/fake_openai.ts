@@ -47,9 +47,10 @@ export type OpenAiTurn =
     argumentFragmentSize?: number;
   };
 
-export function startFakeOpenAi(script: OpenAiTurn[]): FakeServer {
+/** `port`: listen there instead of on a free port (0). */
+export function startFakeOpenAi(script: OpenAiTurn[], port = 0): FakeServer {
   const turns = [...script];
-  return serveRecorded((request) => answer(request, turns.shift()), () => turns.length, '/v1');
+  return serveRecorded((request) => answer(request, turns.shift()), () => turns.length, '/v1', port);
 }
 
 function answer(request: RecordedRequest, turn: OpenAiTurn | undefined): Response {

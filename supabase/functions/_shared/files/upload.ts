@@ -1,0 +1,122 @@
+// POST …/upload: one file as multipart/form-data (field `file`) into the caller's uploads
+// folder. The size limit holds whatever the client claims: a Content-Length over it is refused
+// before reading, and a body that streams past it (chunked, or a lying header) is cut off. The
+// type comes from the bytes (validate.ts), never from the client's Content-Type.
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { errorResponse, json } from '../http.ts';
+import { FileStoreError, storeUserFile } from './store.ts';
+import { MAX_UPLOAD_BYTES, UploadRejected, validateUpload } from './validate.ts';
+
+/** Room for the multipart boundaries and part headers around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/** Passes bytes through and errors the stream once more than `limit` went by. */
+export function limitedStream(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(new BodyTooLarge(`body exceeds ${limit} bytes`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function tooLarge(limit: number): Response {
+  return errorResponse(
+    413,
+    'file_too_large',
+    `The file is larger than the limit of ${Math.round(limit / 1048576)} MB.`,
+  );
+}
+
+const REJECTION_STATUS: Record<UploadRejected['code'], number> = {
+  empty_file: 400,
+  bad_file_name: 400,
+  file_too_large: 413,
+  file_type_not_allowed: 415,
+  content_mismatch: 415,
+};
+
+export interface UploadOptions {
+  db: SupabaseClient;
+  userId: string;
+  /** Default MAX_UPLOAD_BYTES (200 MB, spec §8). */
+  limitBytes?: number;
+}
+
+export async function handleUpload(req: Request, options: UploadOptions): Promise<Response> {
+  const limit = options.limitBytes ?? MAX_UPLOAD_BYTES;
+  const contentType = req.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+    return errorResponse(
+      415,
+      'multipart_required',
+      'Send the file as multipart/form-data in the field "file".',
+    );
+  }
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit + MULTIPART_OVERHEAD) {
+    await req.body?.cancel().catch(() => {});
+    return tooLarge(limit);
+  }
+  if (!req.body) return errorResponse(400, 'file_missing', 'The request has no body.');
+
+  let form: FormData;
+  try {
+    const body = limitedStream(req.body, limit + MULTIPART_OVERHEAD);
+    form = await new Request(req.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    })
+      .formData();
+  } catch (e) {
+    if (e instanceof BodyTooLarge || (e as Error)?.message?.includes('exceeds')) {
+      return tooLarge(limit);
+    }
+    return errorResponse(
+      400,
+      'bad_multipart',
+      `The upload could not be read: ${(e as Error).message}`,
+    );
+  }
+  const files = form.getAll('file');
+  const file = files[0];
+  if (!(file instanceof File)) {
+    return errorResponse(400, 'file_missing', 'Put the file in the form field "file".');
+  }
+  if (files.length > 1) return errorResponse(400, 'one_file_only', 'Upload one file per request.');
+  if (file.size > limit) return tooLarge(limit);
+
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let accepted;
+  try {
+    accepted = validateUpload(file.name, bytes.length, bytes);
+  } catch (e) {
+    if (e instanceof UploadRejected) {
+      return errorResponse(REJECTION_STATUS[e.code], e.code, e.message);
+    }
+    throw e;
+  }
+  try {
+    const stored = await storeUserFile(options.db, {
+      userId: options.userId,
+      fileName: file.name,
+      bytes,
+      mimeType: accepted.mime,
+      documentType: accepted.kind === 'image' ? 'creative' : 'other',
+    });
+    return json({ ...stored, kind: accepted.kind }, stored.duplicate ? 200 : 201);
+  } catch (e) {
+    if (e instanceof FileStoreError) return errorResponse(502, e.code, e.message);
+    throw e;
+  }
+}
