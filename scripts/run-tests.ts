@@ -151,17 +151,18 @@ async function main(): Promise<void> {
   }
 
   if (stackUp) {
-    await suite('deno tests (edge functions)', async () => {
-      // With the stack env the functions' end-to-end tests run too (none is ignored).
-      const { code, out } = await run(bin('deno'), ['test', '--allow-all', 'supabase/functions'], stackEnv);
-      const m = /(\d+) passed.*?(\d+) failed/.exec(out);
-      return m ? { passed: Number(m[1]), failed: Number(m[2]) || (code ? 1 : 0) } : { passed: 0, failed: 1, note: `exit ${code}` };
-    });
+    // pgTAP runs first, on the freshly seeded database; later suites add data of their own.
     const sqlTests = files('supabase/tests', /\.test\.sql$/);
     await suite('pgTAP (supabase/tests)', async () => {
       if (!sqlTests.length) return { passed: 0, failed: 0, note: 'no tests' };
       const { code, out } = await run('pg_prove', ['-v', '-h', '127.0.0.1', '-p', String(cfg.dbPort), '-U', 'postgres', '-d', 'postgres', ...sqlTests], { PGPASSWORD: 'postgres' });
       return countTap(out, code);
+    });
+    await suite('deno tests (edge functions)', async () => {
+      // With the stack env the functions' end-to-end tests run too (none is ignored).
+      const { code, out } = await run(bin('deno'), ['test', '--allow-all', 'supabase/functions'], stackEnv);
+      const m = /(\d+) passed.*?(\d+) failed/.exec(out);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) || (code ? 1 : 0) } : { passed: 0, failed: 1, note: `exit ${code}` };
     });
     await suite('node tests (devstack, seed)', async () => {
       const tests = [...files('devstack/test', /\.test\.ts$/), ...files('seed/test', /\.test\.ts$/)];
