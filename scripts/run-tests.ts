@@ -101,7 +101,8 @@ async function main(): Promise<void> {
   const stackEnv = {
     STACK_PROFILE: 'test',
     // The chat end-to-end tests answer as the model from this port; the stack's functions call it.
-    FAKE_LLM_PORT: String(54390 + (Number(process.env.STACK_PORT_OFFSET ?? 0) || 0)),
+    // It sits below Linux's ephemeral range (32768+), so no outgoing connection can be holding it.
+    FAKE_LLM_PORT: String(31390 + (Number(process.env.STACK_PORT_OFFSET ?? 0) || 0)),
     // supabase-js creates a realtime client that needs a global WebSocket (built in from Node 22).
     NODE_OPTIONS: '--experimental-websocket',
     SUPABASE_URL: cfg.apiUrl,
