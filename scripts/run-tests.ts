@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   await commandSuite('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   const functionEntries = files('supabase/functions', /^index\.ts$/);
   await commandSuite('typecheck (deno check)', bin('deno'), ['check', ...functionEntries]);
+  await commandSuite('typecheck (web)', 'npm', ['run', 'typecheck', '--workspace', 'web', '--silent']);
   await commandSuite('lint (deno lint)', bin('deno'), ['lint']);
 
 
@@ -168,6 +169,10 @@ async function main(): Promise<void> {
     await suite('node tests (devstack, seed)', async () => {
       const tests = [...files('devstack/test', /\.test\.ts$/), ...files('seed/test', /\.test\.ts$/)];
       const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...tests], stackEnv);
+      return countNodeTap(out, code);
+    });
+    await suite('browser tests (web, Chromium)', async () => {
+      const { code, out } = await run(bin('tsx'), ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files('web/e2e', /\.test\.ts$/)], stackEnv);
       return countNodeTap(out, code);
     });
     await suite('model-based RLS isolation', async () => {

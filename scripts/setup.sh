@@ -48,3 +48,12 @@ if [ ! -f "$addon" ] || [ -n "$(find renderer/native/src renderer/native/binding
     exit 1
   fi
 fi
+
+# The web app the gateway serves at /: built when missing or older than its sources.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts web/package.json -newer web/dist/index.html -print -quit)" ]; then
+  echo "setup: building the web app"
+  if ! log="$(npm run build --workspace web --silent 2>&1)"; then
+    echo "$log" >&2
+    exit 1
+  fi
+fi
