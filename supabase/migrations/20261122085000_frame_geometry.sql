@@ -53,6 +53,8 @@ end
 $$;
 comment on function private.points_in_convex_position(jsonb) is
   'True when four [x,y] points form a convex quadrilateral in some order, no three collinear.';
+-- Check constraints run with the writer's rights, so the roles that save frames need it.
+grant execute on function private.points_in_convex_position(jsonb) to authenticated, service_role;
 
 create or replace function private.frames_data_is_valid(frames jsonb)
 returns boolean
