@@ -11,8 +11,8 @@ import { readEnvFile } from './env-file.ts';
 import { FunctionWorkers } from './workers.ts';
 
 const FUNCTION_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Edge function request bodies above this answer 413 (hosted Supabase's order of magnitude). */
-export const FUNCTION_BODY_LIMIT = 50 * 1024 * 1024;
+/** Edge function bodies above this answer 413; chat uploads of up to 200 MB pass, the function checks the exact limit. */
+export const FUNCTION_BODY_LIMIT = 210 * 1024 * 1024;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 
 export function functionEnv(gw: Gateway): Record<string, string> {
