@@ -43,7 +43,12 @@ describe('chat', { skip: skip ?? false }, () => {
     const answer = page.getByTestId('chat-error').or(page.getByRole('article', { name: 'Assistant' })).first();
     await answer.waitFor({ timeout: 120_000 });
     if (fake) {
-      await page.getByRole('article', { name: 'Assistant' }).filter({ hasText: scripted }).first().waitFor({ timeout: 30_000 });
+      const reply = page.getByRole('article', { name: 'Assistant' }).filter({ hasText: scripted }).first();
+      await reply.waitFor({ timeout: 90_000 }).catch(async (e) => {
+        // Say what the person saw instead of the answer, so a failure explains itself.
+        const shown = await page.getByTestId('chat-error').allInnerTexts();
+        throw new Error(`no scripted answer after 90 s; error shown: ${JSON.stringify(shown)}; model requests: ${fake!.requests}`, { cause: e });
+      });
       assert.ok(fake.requests >= 1, 'the answer came from the model through the chat function');
     } else if (await page.getByTestId('chat-error').count()) {
       assert.match(await page.getByTestId('chat-error').innerText(), /no LLM configured|OPENAI_API_KEY|GOOGLE_API_KEY/i);
