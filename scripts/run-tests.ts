@@ -103,6 +103,9 @@ async function main(): Promise<void> {
     // The chat end-to-end tests answer as the model from this port; the stack's functions call it.
     // It sits below Linux's ephemeral range (32768+), so no outgoing connection can be holding it.
     FAKE_LLM_PORT: String(31390 + (Number(process.env.STACK_PORT_OFFSET ?? 0) || 0)),
+    // The Slack tests start a stand-in of Slack's Web API here and sign events with this secret.
+    SLACK_SIGNING_SECRET: 'test-signing-secret-for-the-local-stack',
+    SLACK_API_URL: `http://127.0.0.1:${31391 + (Number(process.env.STACK_PORT_OFFSET ?? 0) || 0)}/api/`,
     // supabase-js creates a realtime client that needs a global WebSocket (built in from Node 22).
     NODE_OPTIONS: '--experimental-websocket',
     SUPABASE_URL: cfg.apiUrl,
@@ -134,6 +137,9 @@ async function main(): Promise<void> {
       NODE_OPTIONS: stackEnv.NODE_OPTIONS,
       OPENAI_API_KEY: 'test-key-for-the-local-fake',
       OPENAI_BASE_URL: `http://127.0.0.1:${stackEnv.FAKE_LLM_PORT}/v1`,
+      SLACK_SIGNING_SECRET: stackEnv.SLACK_SIGNING_SECRET,
+      SLACK_API_URL: stackEnv.SLACK_API_URL,
+      SLACK_BOT_TOKEN: 'xoxb-test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
