@@ -413,7 +413,7 @@ comment on function private.sweep_render_jobs() is
   '("gave up after N attempts: <last error>"), and re-dispatches queued jobs not dispatched for 30 s. '
   'Returns the counts {requeued, failed, dispatched}.';
 
-create or replace function private.schedule_render_job_sweep()
+create or replace function private.schedule_cron_job(_job text, _schedule text, _command text)
 returns text
 language plpgsql
 volatile
@@ -421,13 +421,26 @@ security definer
 set search_path = ''
 as $$
 begin
+  -- Hosted projects enable pg_cron in the dashboard; where it is absent, migrations still apply.
   if not exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron')
      or pg_catalog.to_regnamespace('cron') is null then
-    return 'pg_cron is not installed in this database: the render-job sweep is not scheduled';
+    return pg_catalog.format('pg_cron is not installed in this database: %s is not scheduled', _job);
   end if;
-  perform cron.schedule('render-jobs-sweep', '* * * * *', 'select private.sweep_render_jobs()');
-  return 'scheduled render-jobs-sweep every minute';
+  perform cron.schedule(_job, _schedule, _command);
+  return pg_catalog.format('scheduled %s (%s)', _job, _schedule);
 end
+$$;
+comment on function private.schedule_cron_job(text, text, text) is
+  'Schedules (or re-schedules, by name) a pg_cron job; without pg_cron it changes nothing and says so.';
+
+create or replace function private.schedule_render_job_sweep()
+returns text
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  select private.schedule_cron_job('render-jobs-sweep', '* * * * *', 'select private.sweep_render_jobs()')
 $$;
 comment on function private.schedule_render_job_sweep() is
   'Schedules private.sweep_render_jobs() every minute with pg_cron (job render-jobs-sweep, '

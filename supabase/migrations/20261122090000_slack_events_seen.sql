@@ -95,19 +95,12 @@ comment on function private.prune_slack_events_seen(interval) is
 
 create or replace function private.schedule_slack_events_prune()
 returns text
-language plpgsql
+language sql
 volatile
 security definer
 set search_path = ''
 as $$
-begin
-  if not exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron')
-     or pg_catalog.to_regnamespace('cron') is null then
-    return 'pg_cron is not installed in this database: slack_events_seen is not pruned automatically';
-  end if;
-  perform cron.schedule('slack-events-seen-prune', '17 3 * * *', 'select private.prune_slack_events_seen()');
-  return 'scheduled slack-events-seen-prune daily at 03:17';
-end
+  select private.schedule_cron_job('slack-events-seen-prune', '17 3 * * *', 'select private.prune_slack_events_seen()')
 $$;
 comment on function private.schedule_slack_events_prune() is
   'Schedules private.prune_slack_events_seen() daily with pg_cron (job slack-events-seen-prune, idempotent). '

@@ -289,7 +289,7 @@ select case
     is(pg_temp.cron_job('render-jobs-sweep'), '* * * * * select private.sweep_render_jobs()',
        'pg_cron runs the sweep every minute')
   else
-    is(private.schedule_render_job_sweep(), 'pg_cron is not installed in this database: the render-job sweep is not scheduled',
+    is(private.schedule_render_job_sweep(), 'pg_cron is not installed in this database: render-jobs-sweep is not scheduled',
        'without pg_cron the sweep is simply not scheduled')
   end;
 
