@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig, type ProfileName, repoRoot, type StackConfig } from './config.ts';
 import { apiKeys } from './jwt.ts';
 import { log } from './log.ts';
-import { prepareDatabase, stopCluster } from './postgres.ts';
+import { prepareDatabase, stopCluster, withSuperuser } from './postgres.ts';
 import { startGateway } from './gateway/server.ts';
 import { uploadSeedPhotos } from '../../seed/upload-photos.ts';
 import { registerRenderer, startRenderer } from './renderer-process.ts';
@@ -34,13 +34,23 @@ function demoUsers(): DemoUser[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).users as DemoUser[]) : [];
 }
 
+async function demoPhotosMissing(cfg: StackConfig): Promise<boolean> {
+  return withSuperuser(cfg, async (c) => {
+    const { rows } = await c.query<{ missing: boolean }>(
+      `select not exists (select 1 from storage.objects where bucket_id = 'location-photos') as missing`);
+    return rows[0].missing;
+  });
+}
+
 async function start(cfg: StackConfig): Promise<void> {
   const t0 = performance.now();
   const created = await prepareDatabase(cfg, { fresh: flag('fresh') });
   const gateway = await startGateway(cfg);
   await registerRenderer(cfg);
   const renderer = flag('no-renderer') ? null : startRenderer(cfg, gateway.gw.keys.serviceRole);
-  if (created) {
+  // The SQL seed names demo photos; their bytes go through Storage once the gateway is up, also
+  // after `npm run db:reset`, which rebuilds the database without a gateway.
+  if (created || await demoPhotosMissing(cfg)) {
     const n = await uploadSeedPhotos(cfg.apiUrl, gateway.gw.keys.serviceRole);
     log.info('demo photos uploaded', { count: n });
   }
