@@ -34,7 +34,7 @@ function demoUsers(): DemoUser[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).users as DemoUser[]) : [];
 }
 
-async function demoPhotosMissing(cfg: StackConfig): Promise<boolean> {
+function demoPhotosMissing(cfg: StackConfig): Promise<boolean> {
   return withSuperuser(cfg, async (c) => {
     const { rows } = await c.query<{ missing: boolean }>(
       `select not exists (select 1 from storage.objects where bucket_id = 'location-photos') as missing`);
