@@ -8,6 +8,11 @@
  *   pg_cron, every minute ──private.sweep_render_jobs()──▶ re-dispatch queued jobs not
  *            dispatched for 30 s, re-queue expired leases, give up after max_attempts
  *
+ * Each kind goes to its own worker (private.render_job_worker, from private.app_settings):
+ * proposal and mockup → renderer_url / renderer_secret; booking_order →
+ * booking_order_worker_url / booking_order_worker_secret (same contract); other → never
+ * posted (its owner claims by polling). A kind without a URL stays queued until one is set.
+ *
  * A claim takes the row `for update skip locked` and only when it is queued or its lease ran
  * out, so duplicate or late deliveries are harmless: exactly one claimer wins. Completion and
  * failure need the current lease token, so a worker that lost its lease cannot overwrite the
@@ -65,6 +70,31 @@ create policy "people queue render jobs for themselves"
 -- ---------------------------------------------------------------------------------------------
 -- Dispatch
 
+create or replace function private.render_job_worker(_kind public.render_job_kind)
+returns table (url text, secret text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+  select case _kind
+           when 'proposal' then private.app_setting('renderer_url')
+           when 'mockup' then private.app_setting('renderer_url')
+           when 'booking_order' then private.app_setting('booking_order_worker_url')
+         end,
+         case _kind
+           when 'proposal' then private.app_setting('renderer_secret')
+           when 'mockup' then private.app_setting('renderer_secret')
+           when 'booking_order' then private.app_setting('booking_order_worker_secret')
+         end;
+end
+$$;
+comment on function private.render_job_worker(public.render_job_kind) is
+  'Where jobs of a kind are posted: proposal/mockup → renderer_url (renderer_secret); booking_order → '
+  'booking_order_worker_url (booking_order_worker_secret); other → nowhere. Null url = not posted.';
+
 create or replace function private.dispatch_render_job(_job_id uuid, _kind public.render_job_kind)
 returns boolean
 language plpgsql
@@ -73,10 +103,11 @@ security definer
 set search_path = ''
 as $$
 declare
-  _url text := private.app_setting('renderer_url');
-  _secret text := private.app_setting('renderer_secret');
+  _url text;
+  _secret text;
   _headers jsonb;
 begin
+  select w.url, w.secret into _url, _secret from private.render_job_worker(_kind) w;
   if _url is null then
     return false;
   end if;
@@ -105,9 +136,9 @@ begin
 end
 $$;
 comment on function private.dispatch_render_job(uuid, public.render_job_kind) is
-  'Notifies the renderer of a job: net.http_post(<renderer_url>/jobs/dispatch, body {job_id, kind}, '
-  'headers Content-Type, Authorization: Bearer <renderer_secret>, X-Request-Id: <job id>; 5 s timeout). '
-  'False (job left queued) when no URL is configured or net is unavailable.';
+  'Notifies the worker of the job''s kind (private.render_job_worker): POST <url>/jobs/dispatch, body {job_id, kind}, '
+  'headers Content-Type, Authorization: Bearer <secret>, X-Request-Id: <job id>; 5 s timeout. False (job left '
+  'queued) when the kind has no worker URL or net is unavailable.';
 
 /*
  * AFTER INSERT on render_jobs. Contract with the renderer: POST <renderer_url>/jobs/dispatch,
@@ -369,6 +400,7 @@ declare
   _requeued integer := 0;
   _failed integer := 0;
   _dispatched integer := 0;
+  _kinds public.render_job_kind[];
 begin
   for _job in
     select * from public.render_jobs j
@@ -390,10 +422,12 @@ begin
     end if;
   end loop;
 
-  if private.app_setting('renderer_url') is not null then
+  _kinds := array(select k from unnest(enum_range(null::public.render_job_kind)) k
+                  where (select w.url from private.render_job_worker(k) w) is not null);
+  if cardinality(_kinds) > 0 then
     for _job in
       select * from public.render_jobs j
-      where j.status = 'queued'
+      where j.status = 'queued' and j.kind = any (_kinds)
         and coalesce(j.last_dispatched_at, '-infinity') <= pg_catalog.now() - interval '30 seconds'
       order by j.created_at
       limit 100
@@ -410,8 +444,8 @@ end
 $$;
 comment on function private.sweep_render_jobs() is
   'Every minute (pg_cron): re-queues running jobs whose lease expired, fails those out of attempts '
-  '("gave up after N attempts: <last error>"), and re-dispatches queued jobs not dispatched for 30 s. '
-  'Returns the counts {requeued, failed, dispatched}.';
+  '("gave up after N attempts: <last error>"), and re-dispatches queued jobs not dispatched for 30 s — only '
+  'kinds that have a worker URL. Returns the counts {requeued, failed, dispatched}.';
 
 create or replace function private.schedule_cron_job(_job text, _schedule text, _command text)
 returns text
