@@ -8,7 +8,7 @@ APT_PACKAGES=(
   postgresql-15 postgresql-client-15 postgresql-15-pgtap postgresql-15-cron
   libtap-parser-sourcehandler-pgtap-perl
   libopencv-dev
-  libreoffice-impress fonts-liberation2
+  libreoffice-impress libreoffice-calc fonts-liberation2  # decks and booking-order workbooks to PDF
   poppler-utils python3-opencv  # renderer tests (pdftotext) and bench:render's cv2 reference
   chromium
 )
