@@ -124,7 +124,7 @@ describe('GET /health and /ready', () => {
     assert.equal((await fetch(`${base}/health`)).status, 200);
     const notReady = await fetch(`${base}/ready`);
     assert.equal(notReady.status, 503);
-    assert.deepEqual(await notReady.json(), { ready: false, checks: { database: 'connection refused' } });
+    assert.deepEqual(await notReady.json(), { status: 'degraded', ready: false, checks: { database: 'connection refused' } });
     ready = true;
     assert.equal((await fetch(`${base}/ready`)).status, 200);
   });

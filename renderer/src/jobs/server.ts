@@ -2,9 +2,19 @@
 // /jobs/dispatch with the shared secret; the answer is 202 at once and the job runs in the
 // background, at most RENDER_CONCURRENCY at a time. pg_net delivers at most once and the sweep
 // re-dispatches, so a dispatch is only a wake-up call: the claim decides who works.
+//
+// Probes: GET /health (alive), GET /ready (200 ready / 503 degraded, with every check's result).
+// GET /metrics: Prometheus text (../metrics.ts). A dispatch's X-Request-Id (the id of the API
+// request that queued the job) is attached to every log line of that job.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { withLogContext } from '../log.ts';
+import {
+  createRegistry, type JobOutcomeLabel, type OperationsStatsSource, operationsStatsFromEnv, registerHttpMetrics,
+  registerJobMetrics, registerOperationsMetrics,
+} from '../metrics.ts';
 import { isUuid } from '../proposal/file-names.ts';
+import { validRequestId } from '../redact.ts';
 import { Semaphore } from '../semaphore.ts';
 import { jsonLog, type Logger } from './worker.ts';
 
@@ -27,6 +37,11 @@ export interface RenderServerOptions {
   concurrency?: number;
   ready?: () => Promise<ReadinessReport>;
   log?: Logger;
+  /**
+   * Where /metrics reads the database figures (render and pg_net queues, LLM usage). Default:
+   * public.operations_metrics() through SUPABASE_URL with the service-role key, when set.
+   */
+  operationsStats?: OperationsStatsSource | null;
 }
 
 export interface RenderServer {
@@ -39,6 +54,15 @@ export interface RenderServer {
 
 export const DISPATCHABLE_KINDS: readonly string[] = ['proposal', 'mockup'];
 const MAX_BODY_BYTES = 16 * 1024;
+const ROUTES = new Set(['/health', '/ready', '/metrics', '/jobs/dispatch']);
+
+const JOB_OUTCOMES: readonly string[] = ['succeeded', 'failed', 'abandoned', 'skipped'];
+
+/** The metrics label of what options.process resolved with (a JobOutcome in production). */
+function outcomeOf(result: unknown): JobOutcomeLabel {
+  const status = (result as { status?: unknown } | null)?.status;
+  return typeof status === 'string' && JOB_OUTCOMES.includes(status) ? status as JobOutcomeLabel : 'succeeded';
+}
 
 /**
  * Constant-time check of `Authorization: Bearer <secret>`: both sides are hashed first, so
@@ -94,15 +118,37 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
   const slots = new Semaphore(options.concurrency ?? 2);
   /** Job ids accepted here and not finished: a repeated dispatch of one of them is a no-op. */
   const accepted = new Map<string, Promise<void>>();
+  let running = 0;
 
-  const accept = (job: DispatchedJob): boolean => {
+  const registry = createRegistry('renderer');
+  const http = registerHttpMetrics(registry);
+  const jobs = registerJobMetrics(registry, () => ({ running, waiting: accepted.size - running }));
+  const stats = options.operationsStats === undefined ? operationsStatsFromEnv() : options.operationsStats;
+  if (stats) registerOperationsMetrics(registry, stats);
+
+  /** Runs one job in a slot, timing it and counting its outcome by kind. */
+  const runJob = async (job: DispatchedJob): Promise<void> => {
+    running += 1;
+    const started = performance.now();
+    try {
+      const result = await options.process(job);
+      jobs.finished(job.kind, outcomeOf(result), (performance.now() - started) / 1000);
+    } catch (e) {
+      jobs.finished(job.kind, 'error', (performance.now() - started) / 1000);
+      throw e;
+    } finally {
+      running -= 1;
+    }
+  };
+
+  const accept = (job: DispatchedJob, requestId: string): boolean => {
     if (accepted.has(job.job_id)) return false;
-    const run = slots
-      .run(() => options.process(job))
+    const run = withLogContext({ requestId }, () => slots
+      .run(() => runJob(job))
       .then(
         () => undefined,
         (e: unknown) => log('job.error', { job_id: job.job_id, error: e instanceof Error ? e.message : String(e) }),
-      )
+      ))
       .finally(() => accepted.delete(job.job_id));
     accepted.set(job.job_id, run);
     return true;
@@ -117,7 +163,14 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
     if (path === '/ready') {
       if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
       const report = options.ready ? await options.ready() : { ready: true, checks: {} };
-      return send(res, report.ready ? 200 : 503, report);
+      return send(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'degraded', ...report });
+    }
+    if (path === '/metrics') {
+      if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
+      const text = await registry.metrics();
+      res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+      res.end(text);
+      return;
     }
     if (path === '/jobs/dispatch') {
       if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'use POST');
@@ -126,14 +179,21 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
         throw new HttpError(401, 'unauthorized', 'a valid Bearer secret is required');
       }
       const job = dispatchedJob(await readJson(req));
-      const fresh = accept(job);
-      log('job.dispatched', { job_id: job.job_id, kind: job.kind, duplicate: !fresh, request_id: req.headers['x-request-id'] });
+      const given = req.headers['x-request-id'];
+      const requestId = validRequestId(given) ? given : job.job_id;
+      const fresh = accept(job, requestId);
+      withLogContext({ requestId }, () => log('job.dispatched', { job_id: job.job_id, kind: job.kind, duplicate: !fresh }));
       return send(res, 202, { job_id: job.job_id, accepted: true, duplicate: !fresh });
     }
     throw new HttpError(404, 'not_found', `no route ${req.method} ${path}`);
   };
 
   const server = createServer((req, res) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const path = new URL(req.url ?? '/', 'http://renderer').pathname;
+      http.observe(req.method ?? 'GET', ROUTES.has(path) ? path : 'other', res.statusCode, (performance.now() - started) / 1000);
+    });
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       if (e instanceof HttpError) return send(res, e.status, { error: { code: e.code, message: e.message } });

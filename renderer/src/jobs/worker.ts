@@ -4,6 +4,7 @@
 // all of its outputs or none. A claim that returns nothing (finished, or running elsewhere
 // under a live lease) ends quietly: duplicate and late deliveries are harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { currentLogContext, rendererLog } from '../log.ts';
 import { convertPptxToPdf } from '../proposal/pdf.ts';
 import { classifyFailure, JobError, LeaseLostError } from './errors.ts';
 import { renderMockup } from './handlers/mockup.ts';
@@ -62,9 +63,8 @@ export type JobOutcome =
   | { status: 'failed'; message: string; retryable: boolean }
   | { status: 'abandoned'; message: string };
 
-export const jsonLog: Logger = (event, fields = {}) => {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
-};
+/** One JSON line per event, with the request id of the dispatch being worked on (../log.ts). */
+export const jsonLog: Logger = rendererLog;
 
 /**
  * `claim_render_job` returns the row, or null when there is nothing to do; PostgREST may render
@@ -94,6 +94,9 @@ export async function processJob(jobId: string, deps: WorkerDeps): Promise<JobOu
     return { status: 'skipped' };
   }
   const startedAt = deps.now?.() ?? new Date();
+  // The job's later log lines name its owner as their user.
+  const logContext = currentLogContext();
+  if (logContext) logContext.userId = job.owner_id;
   log('job.claimed', { job_id: job.id, kind: job.kind, attempt: job.attempts });
 
   const uploaded: StoredObject[] = [];
