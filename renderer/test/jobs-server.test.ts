@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { bearerMatches, createRenderServer, type DispatchedJob, type RenderServer, type RenderServerOptions } from '../src/jobs/server.ts';
+import { CheckOff, readiness } from '../src/probes.ts';
 import { Semaphore } from '../src/semaphore.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
@@ -118,15 +119,58 @@ describe('POST /jobs/dispatch', () => {
 });
 
 describe('GET /health and /ready', () => {
-  it('is alive, and ready only when every dependency is', async () => {
-    let ready = false;
-    const { base } = await start({ ready: () => Promise.resolve({ ready, checks: { database: ready ? 'ok' : 'connection refused' } }) });
+  it('is alive, and ready only when every dependency is, naming the failing check', async () => {
+    let reachable = false;
+    const ready = () => readiness('renderer', {
+      database: () => reachable ? Promise.resolve() : Promise.reject(new Error('connection refused')),
+      gotenberg: () => Promise.reject(new CheckOff('GOTENBERG_URL is not set')),
+    });
+    const { base } = await start({ ready });
     assert.equal((await fetch(`${base}/health`)).status, 200);
     const notReady = await fetch(`${base}/ready`);
     assert.equal(notReady.status, 503);
-    assert.deepEqual(await notReady.json(), { status: 'degraded', ready: false, checks: { database: 'connection refused' } });
-    ready = true;
-    assert.equal((await fetch(`${base}/ready`)).status, 200);
+    assert.deepEqual(await notReady.json(), {
+      status: 'degraded',
+      service: 'renderer',
+      checks: { database: { status: 'failed', detail: 'connection refused' }, gotenberg: { status: 'off', detail: 'GOTENBERG_URL is not set' } },
+    });
+    reachable = true;
+    const nowReady = await fetch(`${base}/ready`);
+    assert.equal(nowReady.status, 200, 'a dependency that is off on purpose does not degrade');
+    assert.equal((await nowReady.json()).status, 'ready');
+  });
+
+  it('bounds a check that never answers', async () => {
+    const report = await readiness('renderer', { database: () => new Promise(() => {}) }, 50);
+    assert.deepEqual(report.checks.database, { status: 'failed', detail: 'no answer within 50 ms' });
+  });
+});
+
+describe('GET /metrics', () => {
+  it('speaks Prometheus text and counts requests and jobs by kind and outcome', async () => {
+    const outcomes = ['succeeded', 'failed'];
+    const { base, dispatch } = await start({
+      process: () => Promise.resolve({ status: outcomes.shift() }),
+      operationsStats: null,
+    });
+    assert.equal((await dispatch({ job_id: JOB, kind: 'proposal' })).status, 202);
+    assert.equal((await dispatch({ job_id: OTHER, kind: 'mockup' })).status, 202);
+    const res = await fetch(`${base}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    const sample = (name: string, labels: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((p) => l.includes(p)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    assert.equal(sample('mmg_render_jobs_total', 'kind="proposal",outcome="succeeded"'), 1);
+    assert.equal(sample('mmg_render_jobs_total', 'kind="mockup",outcome="failed"'), 1);
+    assert.equal(sample('mmg_render_job_duration_seconds_count', 'kind="proposal",outcome="succeeded"'), 1);
+    assert.equal(sample('mmg_http_requests_total', 'route="/jobs/dispatch",status="202"'), 2);
+    assert.ok(sample('process_resident_memory_bytes', 'service="renderer"')! > 0, 'process memory is exported');
+    await fetch(`${base}/jobs/123/anything`);
+    const after = await (await fetch(`${base}/metrics`)).text();
+    assert.ok(!after.includes('/jobs/123'), 'unknown paths are counted as route="other", never by their text');
   });
 });
 

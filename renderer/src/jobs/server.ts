@@ -13,6 +13,7 @@ import {
   createRegistry, type JobOutcomeLabel, type OperationsStatsSource, operationsStatsFromEnv, registerHttpMetrics,
   registerJobMetrics, registerOperationsMetrics,
 } from '../metrics.ts';
+import { type Readiness } from '../probes.ts';
 import { isUuid } from '../proposal/file-names.ts';
 import { validRequestId } from '../redact.ts';
 import { Semaphore } from '../semaphore.ts';
@@ -23,19 +24,14 @@ export interface DispatchedJob {
   kind: string;
 }
 
-export interface ReadinessReport {
-  ready: boolean;
-  /** Per dependency: "ok" or what is wrong. */
-  checks: Record<string, string>;
-}
-
 export interface RenderServerOptions {
   secret: string;
   /** Runs one dispatched job; in production `(job) => processJob(job.job_id, deps)`. */
   process: (job: DispatchedJob) => Promise<unknown>;
   /** Jobs at once; default 2. */
   concurrency?: number;
-  ready?: () => Promise<ReadinessReport>;
+  /** The /ready report (../probes.ts); without it the renderer reports ready with no checks. */
+  ready?: () => Promise<Readiness>;
   log?: Logger;
   /**
    * Where /metrics reads the database figures (render and pg_net queues, LLM usage). Default:
@@ -162,8 +158,8 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
     }
     if (path === '/ready') {
       if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
-      const report = options.ready ? await options.ready() : { ready: true, checks: {} };
-      return send(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'degraded', ...report });
+      const report: Readiness = options.ready ? await options.ready() : { status: 'ready', service: 'renderer', checks: {} };
+      return send(res, report.status === 'ready' ? 200 : 503, report);
     }
     if (path === '/metrics') {
       if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
