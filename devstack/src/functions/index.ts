@@ -1,10 +1,11 @@
 // `/functions/v1/<name>`: verify_jwt as configured in config.toml, then proxy the request —
 // streaming both ways, so SSE answers arrive as they are written — to the function's worker.
-// The function sees the path `/<name>/…`, as on hosted Supabase.
+// The function sees the path `/<name>/…`, as on hosted Supabase, and the gateway's
+// x-request-id header (with the other request headers), so its log lines join the gateway's.
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { repoRoot } from '../config.ts';
-import type { ApiHandler, Gateway } from '../gateway/context.ts';
+import { type ApiHandler, type Gateway, noteUser } from '../gateway/context.ts';
 import { apiError } from '../http.ts';
 import { JwtError, verifyJwt } from '../jwt.ts';
 import { readEnvFile } from './env-file.ts';
@@ -36,7 +37,7 @@ export function createFunctionsHandler(gw: Gateway, workers: FunctionWorkers): A
       const h = req.headers.authorization;
       const token = h && /^Bearer\s+(.+)$/i.exec(h)?.[1];
       try {
-        await verifyJwt(gw.cfg.jwtSecret, token);
+        noteUser(await verifyJwt(gw.cfg.jwtSecret, token));
       } catch (e) {
         if (e instanceof JwtError) {
           throw apiError(401, e.reason === 'missing' ? 'missing_authorization' : 'invalid_jwt',

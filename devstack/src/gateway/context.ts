@@ -4,6 +4,7 @@ import type { StackConfig } from '../config.ts';
 import type { Db, RequestIdentity } from '../db.ts';
 import { type Claims, verifyJwt } from '../jwt.ts';
 import { bearerToken } from '../http.ts';
+import { currentLogContext } from '../log.ts';
 
 export interface Gateway {
   cfg: StackConfig;
@@ -27,5 +28,12 @@ export async function identifyCaller(req: IncomingMessage, url: URL, gw: Gateway
   const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get('apikey') ?? undefined;
   const token = bearerToken(req) ?? apikey;
   const claims = await verifyJwt(gw.cfg.jwtSecret, token);
+  noteUser(claims);
   return { token: token!, claims, role: typeof claims.role === 'string' ? claims.role : 'anon' };
+}
+
+/** Log lines of the rest of this request name the verified caller as their user. */
+export function noteUser(claims: Claims): void {
+  const ctx = currentLogContext();
+  if (ctx && typeof claims.sub === 'string') ctx.userId = claims.sub;
 }

@@ -1,15 +1,24 @@
 // The gateway: one HTTP server on the API port routing each Supabase API prefix to its
 // handler, like Kong in front of the Supabase services.
+//
+// Every request gets a request id (a well-formed incoming x-request-id, else a new UUID): it is
+// returned in the response, passed on to the handler (and so to edge functions and to the
+// database as request.headers), and attached to every log line written while serving it.
+// Own routes: /health, /health/pg_net, /ready (../health.ts), /metrics (../metrics.ts).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { authenticatorPassword } from '../config.ts';
+import { isSecretKey, validRequestId } from '../../../renderer/src/redact.ts';
 import { createAuthHandler } from '../auth/index.ts';
 import type { StackConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { createFunctionsHandler, functionEnv } from '../functions/index.ts';
 import { FunctionWorkers } from '../functions/workers.ts';
+import { gatewayReadiness } from '../health.ts';
 import { HttpError, send } from '../http.ts';
 import { apiKeys } from '../jwt.ts';
-import { logger } from '../log.ts';
+import { logger, registerSecret, withLogContext } from '../log.ts';
+import { createStackMetrics, type StackMetrics } from '../metrics.ts';
 import { NetWorker } from '../net/worker.ts';
 import { createRestHandler } from '../rest/index.ts';
 import { createStorageHandler, syncBuckets } from '../storage/index.ts';
@@ -36,6 +45,7 @@ export interface RunningGateway {
   server: Server;
   net: NetWorker;
   workers: FunctionWorkers;
+  metrics: StackMetrics;
   close(): Promise<void>;
 }
 
@@ -48,6 +58,7 @@ export interface GatewayOptions {
 export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}): Promise<RunningGateway> {
   const db = createDb(cfg);
   const gw: Gateway = { cfg, db, keys: await apiKeys(cfg.jwtSecret) };
+  registerStackSecrets(gw);
   await syncBuckets(gw);
   const workers = new FunctionWorkers(() => functionEnv(gw), cfg.logDir);
   const routes: [string, ApiHandler][] = [
@@ -56,22 +67,25 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
     ['/storage/v1', createStorageHandler(gw)],
     ['/functions/v1', createFunctionsHandler(gw, workers)],
   ];
-  const net = new NetWorker(cfg);
-  if (opts.withNetWorker !== false) await net.start();
+  const metrics = createStackMetrics(cfg);
+  const net = new NetWorker(cfg, { onDelivery: (outcome, seconds) => metrics.netDelivery(outcome, seconds) });
+  const netStarted = opts.withNetWorker !== false;
+  if (netStarted) await net.start();
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && /^[\w.-]{1,80}$/.test(incoming) ? incoming : randomUUID();
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('x-request-id', requestId);
-    for (const [k, v] of Object.entries({ ...SECURITY_HEADERS, ...CORS_HEADERS })) res.setHeader(k, v);
-    const url = new URL(req.url ?? '/', 'http://gateway.local');
-    const started = performance.now();
-    res.once('finish', () => {
-      log.debug('request', { requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) });
-    });
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/health') return send(res, 200, { status: 'ok', service: 'gateway' });
+    if (url.pathname === '/health/pg_net') {
+      const h = net.health();
+      return send(res, h.alive ? 200 : 503, { status: h.alive ? 'ok' : 'down', service: 'pg_net', ...h });
+    }
+    if (url.pathname === '/ready') {
+      const report = await gatewayReadiness({ gw, net, netStarted });
+      return send(res, report.status === 'ready' ? 200 : 503, report, { 'cache-control': 'no-store' });
+    }
+    if (url.pathname === '/metrics') {
+      return send(res, 200, await metrics.registry.metrics(), { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+    }
     // What the SPA needs to reach this stack; only public values (the anon key is public).
     if (url.pathname === '/config.json') {
       return send(res, 200, { supabaseUrl: cfg.apiUrl, anonKey: gw.keys.anon, azureEnabled: cfg.azureEnabled }, { 'cache-control': 'no-cache' });
@@ -82,7 +96,7 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
           await handler(req, res, url.pathname.slice(prefix.length) || '/', url);
         } catch (e) {
           if (e instanceof HttpError) return send(res, e.status, e.body, e.headers);
-          log.error('unhandled error', { requestId, path: url.pathname, error: (e as Error).stack ?? String(e) });
+          log.error('unhandled error', { path: url.pathname, error: (e as Error).stack ?? String(e) });
           if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: 'Internal error; see the gateway log' } });
           else res.destroy();
         }
@@ -93,7 +107,29 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
     send(res, 404, { error: { code: 'not_found', message: `No route for ${req.method} ${url.pathname}` } });
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = validRequestId(incoming) ? incoming : randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    for (const [k, v] of Object.entries({ ...SECURITY_HEADERS, ...CORS_HEADERS })) res.setHeader(k, v);
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    const started = performance.now();
+    withLogContext({ requestId }, () => {
+      res.once('finish', () => {
+        const seconds = (performance.now() - started) / 1000;
+        const route = metrics.routes.of(url.pathname, res.statusCode);
+        metrics.http.observe(req.method ?? 'GET', route, res.statusCode, seconds);
+        // The path without its query: filters and the apikey parameter stay out of the log.
+        log.access('request', { method: req.method, path: url.pathname, route, status: res.statusCode, ms: Math.round(seconds * 1000) });
+      });
+      handle(req, res, url).catch((e) => {
+        log.error('unhandled error', { path: url.pathname, error: (e as Error).stack ?? String(e) });
+        if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: 'Internal error; see the gateway log' } });
+        else res.destroy();
+      });
+    });
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -104,12 +140,28 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
     server,
     net,
     workers,
+    metrics,
     async close() {
       workers.stopAll();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await net.stop();
+      await metrics.close();
       await db.close();
     },
   };
+}
+
+/**
+ * Every key and shared secret the stack holds is masked in log lines wherever it appears: the
+ * JWT secret, the API keys, the database password, the renderer secret, and each secret-named
+ * variable the edge functions receive (Slack signing secret and token, LLM keys, …).
+ */
+function registerStackSecrets(gw: Gateway): void {
+  for (const value of [gw.cfg.jwtSecret, gw.keys.anon, gw.keys.serviceRole, authenticatorPassword(gw.cfg), gw.cfg.rendererSecret]) {
+    registerSecret(value);
+  }
+  for (const [name, value] of Object.entries({ ...process.env, ...functionEnv(gw) })) {
+    if (isSecretKey(name) || /_KEY$/.test(name)) registerSecret(value);
+  }
 }

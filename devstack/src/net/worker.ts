@@ -2,14 +2,35 @@
 // sweep as a safety net), performs each call with its timeout and stores the outcome in
 // net._http_response as pg_net does. Like pg_net, delivery is at most once; callers that need
 // more (render jobs) keep their own durable state and re-dispatch.
-import pg from 'pg';
+//
+// Each delivery is logged (access level) under the request id it carries in X-Request-Id, so
+// the log of a render job's dispatch joins the API request that queued it.
+import { validRequestId } from '../../../renderer/src/redact.ts';
 import type { StackConfig } from '../config.ts';
-import { logger } from '../log.ts';
+import { logger, withLogContext } from '../log.ts';
+import type { DeliveryOutcome } from '../metrics.ts';
+import pg from 'pg';
 
 const log = logger('pg_net');
 const BATCH = 20;
 const SWEEP_MS = 1000;
 const RESPONSE_TTL = '6 hours';
+
+/** A sweep runs every second; a worker whose last drain is older than this is stuck. */
+const STALE_AFTER_MS = 10_000;
+
+export interface NetWorkerHealth {
+  running: boolean;
+  listening: boolean;
+  /** Milliseconds since the last completed drain (null before the first). */
+  sinceLastDrainMs: number | null;
+  lastError: string | null;
+  delivered: number;
+}
+
+export interface NetWorkerHooks {
+  onDelivery?(outcome: DeliveryOutcome, seconds: number): void;
+}
 
 interface QueuedRequest {
   id: string;
@@ -28,14 +49,18 @@ export class NetWorker {
   private again = false;
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
+  private started = false;
+  private lastDrainAt: number | null = null;
+  private lastError: string | null = null;
   delivered = 0;
 
-  constructor(private readonly cfg: StackConfig) {
+  constructor(private readonly cfg: StackConfig, private readonly hooks: NetWorkerHooks = {}) {
     this.pool = new pg.Pool({ connectionString: cfg.dbUrl, max: 4, application_name: 'pg_net-worker' });
     this.pool.on('error', () => {});
   }
 
   async start(): Promise<void> {
+    this.started = true;
     await this.listen();
     this.timer = setInterval(() => void this.drain(), SWEEP_MS);
     void this.drain();
@@ -46,6 +71,7 @@ export class NetWorker {
     const client = new pg.Client({ connectionString: this.cfg.dbUrl, application_name: 'pg_net-listener' });
     client.on('error', () => {});
     client.on('end', () => {
+      if (this.listener === client) this.listener = undefined;
       // Postgres restarted: reconnect, the sweep covers anything queued meanwhile.
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1000);
     });
@@ -80,14 +106,23 @@ export class NetWorker {
         if (rows.length === BATCH) this.again = true;
       } while (this.again && !this.stopped);
       await this.pool.query(`delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`);
+      this.lastDrainAt = Date.now();
+      this.lastError = null;
     } catch (e) {
+      this.lastError = (e as Error).message;
       log.warn('queue drain failed', { error: (e as Error).message });
     } finally {
       this.draining = false;
     }
   }
 
-  private async perform(r: QueuedRequest): Promise<void> {
+  private perform(r: QueuedRequest): Promise<void> {
+    const given = Object.entries(r.headers ?? {}).find(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
+    return withLogContext({ requestId: validRequestId(given) ? given : `pg_net-${r.id}` }, () => this.deliver(r));
+  }
+
+  private async deliver(r: QueuedRequest): Promise<void> {
+    const started = performance.now();
     let status: number | null = null;
     let contentType: string | null = null;
     let headers: Record<string, string> | null = null;
@@ -111,11 +146,33 @@ export class NetWorker {
       errorMsg = timedOut ? `Timeout of ${r.timeout_milliseconds} ms reached` : (err.cause as Error | undefined)?.message ?? err.message;
     }
     this.delivered += 1;
+    const seconds = (performance.now() - started) / 1000;
+    const outcome: DeliveryOutcome = status === null ? (timedOut ? 'timeout' : 'error') : status < 400 ? 'ok' : 'http_error';
+    this.hooks.onDelivery?.(outcome, seconds);
+    // Only origin and path: a query string may carry a key.
+    const target = URL.canParse(r.url) ? `${new URL(r.url).origin}${new URL(r.url).pathname}` : 'invalid url';
+    const fields = { id: r.id, method: r.method, url: target, status, outcome, ms: Math.round(seconds * 1000), error: errorMsg };
+    if (outcome === 'ok') log.access('delivered', fields);
+    else log.warn('delivery failed', fields);
     await this.pool.query(
       `insert into net._http_response (id, status_code, content_type, headers, content, timed_out, error_msg)
        values ($1, $2, $3, $4, $5, $6, $7)`,
       [r.id, status, contentType, headers, content, timedOut, errorMsg],
     ).catch((e) => log.warn('could not store response', { id: r.id, error: (e as Error).message }));
+  }
+
+  /** Liveness of the worker: started, listening for NOTIFY, and draining on schedule. */
+  health(): NetWorkerHealth & { alive: boolean } {
+    const sinceLastDrainMs = this.lastDrainAt === null ? null : Date.now() - this.lastDrainAt;
+    const running = this.started && !this.stopped;
+    return {
+      alive: running && sinceLastDrainMs !== null && sinceLastDrainMs < STALE_AFTER_MS,
+      running,
+      listening: this.listener !== undefined,
+      sinceLastDrainMs,
+      lastError: this.lastError,
+      delivered: this.delivered,
+    };
   }
 
   async queueDepth(): Promise<number> {
