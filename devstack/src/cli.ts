@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type ProfileName, repoRoot, type StackConfig } from './config.ts';
 import { apiKeys } from './jwt.ts';
-import { log } from './log.ts';
+import { failures, waitForStackReady } from './health.ts';
+import { log, setLogFile } from './log.ts';
 import { prepareDatabase, stopCluster, withSuperuser } from './postgres.ts';
 import { startGateway } from './gateway/server.ts';
 import { uploadSeedPhotos } from '../../seed/upload-photos.ts';
@@ -44,6 +45,7 @@ function demoPhotosMissing(cfg: StackConfig): Promise<boolean> {
 
 async function start(cfg: StackConfig): Promise<void> {
   const t0 = performance.now();
+  setLogFile(join(cfg.logDir, 'stack.log'));
   const created = await prepareDatabase(cfg, { fresh: flag('fresh') });
   const gateway = await startGateway(cfg);
   await registerRenderer(cfg);
@@ -54,6 +56,9 @@ async function start(cfg: StackConfig): Promise<void> {
     const n = await uploadSeedPhotos(cfg.apiUrl, gateway.gw.keys.serviceRole);
     log.info('demo photos uploaded', { count: n });
   }
+  // "ready" means every service says so on its /ready probe, not just that it was started.
+  const reports = await waitForStackReady(cfg, { anonKey: gateway.gw.keys.anon, withRenderer: renderer !== null });
+  const degraded = reports.flatMap(failures);
   const readyFile = join(cfg.stackDir, 'ready.json');
   const lines = await envLines(cfg);
   writeFileSync(readyFile, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
@@ -61,12 +66,15 @@ async function start(cfg: StackConfig): Promise<void> {
   const users = demoUsers();
   const out = [
     '',
-    `MMG sales platform is ready (${cfg.profile} stack, ${created ? 'new database with demo data' : 'existing data'}, ${seconds} s)`,
+    `MMG sales platform is ${degraded.length ? 'up but DEGRADED' : 'ready'} (${cfg.profile} stack, ${created ? 'new database with demo data' : 'existing data'}, ${seconds} s)`,
+    ...(degraded.length ? ['', '  Failing readiness checks (docs/operations.md says what to do):', ...degraded.map((d) => `    ${d}`)] : []),
     '',
     `  Web app        ${cfg.apiUrl}/`,
     `  API gateway    ${cfg.apiUrl}  (auth, rest, storage, functions)`,
     `  Renderer       ${renderer ? `http://127.0.0.1:${cfg.rendererPort}` : 'not started (--no-renderer)'}`,
     `  Postgres       ${cfg.dbUrl}`,
+    `  Probes         ${cfg.apiUrl}/ready, ${cfg.apiUrl}/metrics, ${cfg.apiUrl}/functions/v1/<name>/ready`,
+    `  Logs           ${cfg.logDir}/ (stack.log, renderer.log, function-<name>.log)`,
     '',
     ...lines.map((l) => `  ${l}`),
     '',
