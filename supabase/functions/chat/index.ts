@@ -1,9 +1,11 @@
 // The chat agent over HTTP. POST /chat {message, conversation_id?, file_ids?} answers with a
 // Server-Sent-Events stream (protocol: README.md beside this file); POST /chat/upload stores
 // one file for later messages. Conversations are listed, renamed and deleted with plain REST
-// on public.conversations (owner-only RLS). The work is in _shared/agent.
+// on public.conversations (owner-only RLS). The work is in _shared/agent. Probes: GET
+// /chat/health and /chat/ready (_shared/probes.ts; the LLM provider is one of the checks).
 import { createChatHandler, imageGeneratorFromEnv, settingsFromEnv } from '../_shared/agent/mod.ts';
-import { providerFromEnv } from '../_shared/llm/mod.ts';
+import { llmConfigFromEnv, providerFromEnv } from '../_shared/llm/mod.ts';
+import { CheckOff, withProbes } from '../_shared/probes.ts';
 
 function required(name: string): string {
   const value = Deno.env.get(name);
@@ -11,11 +13,17 @@ function required(name: string): string {
   return value;
 }
 
-Deno.serve(createChatHandler({
+Deno.serve(withProbes('chat', createChatHandler({
   supabaseUrl: required('SUPABASE_URL'),
   anonKey: required('SUPABASE_ANON_KEY'),
   serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
   provider: providerFromEnv(),
   images: imageGeneratorFromEnv(),
   settings: settingsFromEnv(),
+}), {
+  llm: () => {
+    const config = llmConfigFromEnv();
+    if (!config) return Promise.reject(new CheckOff('no LLM configured: set OPENAI_API_KEY or GOOGLE_API_KEY'));
+    return Promise.resolve(`${config.provider} ${config.model}`);
+  },
 }));

@@ -1,12 +1,25 @@
 // Receiver of the notifications webhook: DMs each notification to its recipient in Slack, with
 // Approve / Reject / Cancel when they are the next actor. The work is in _shared/slack/notify.ts.
 // verify_jwt is off: the database authenticates with the notifications webhook secret.
+// Probes: GET /slack-notify/health and /slack-notify/ready (_shared/probes.ts).
+import { CheckOff, settingCheck, withProbes } from '../_shared/probes.ts';
 import { slackClientFromEnv } from '../_shared/slack/client.ts';
 import { createSlackNotifyHandler } from '../_shared/slack/notify.ts';
 import { slackStoreFromEnv } from '../_shared/slack/store.ts';
 
-Deno.serve(createSlackNotifyHandler({
-  store: slackStoreFromEnv(),
+const store = slackStoreFromEnv();
+const webhookSecret = Deno.env.get('NOTIFICATIONS_WEBHOOK_SECRET') || null;
+
+Deno.serve(withProbes('slack-notify', createSlackNotifyHandler({
+  store,
   slack: slackClientFromEnv(),
-  webhookSecret: Deno.env.get('NOTIFICATIONS_WEBHOOK_SECRET') || null,
+  webhookSecret,
+}), {
+  slack: settingCheck(['SLACK_BOT_TOKEN'], 'Slack delivery'),
+  // Without it the database's notifications cannot be accepted; that matters once Slack is on.
+  webhook_secret: async () => {
+    if (webhookSecret || await store.webhookSecret()) return;
+    const message = 'no webhook secret: set notifications_webhook_secret in private.app_settings or NOTIFICATIONS_WEBHOOK_SECRET';
+    throw Deno.env.get('SLACK_BOT_TOKEN')?.trim() ? new Error(message) : new CheckOff(message);
+  },
 }));
