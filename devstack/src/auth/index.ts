@@ -1,11 +1,13 @@
 // `/auth/v1`: the GoTrue endpoints supabase-js calls — password sign-in, refresh-token rotation,
-// get/update user, sign-out, settings — and the service-role admin user API.
+// get/update user, sign-out, settings, one-time links (admin generate_link + verify) — and the
+// service-role admin user API.
 import type { IncomingMessage } from 'node:http';
 import type { ApiHandler, Gateway } from '../gateway/context.ts';
 import { clientIp, HttpError, readBody, send } from '../http.ts';
 import { type Claims, JwtError, verifyJwt } from '../jwt.ts';
 import { authError } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { consumeMagicLink, generateMagicLink, LINK_TYPES } from './links.ts';
 import { endSessions, refreshSession, sessionExists, startSession } from './sessions.ts';
 import { createUser, findUserById, findUserByPassword, identitiesOf, userJson } from './users.ts';
 
@@ -32,9 +34,15 @@ function validatePassword(password: unknown, min = 8): string {
   return password;
 }
 
-export function createAuthHandler(gw: Gateway, opts: { signInsPerMinute?: number } = {}): ApiHandler {
+export function createAuthHandler(
+  gw: Gateway,
+  opts: { signInsPerMinute?: number; verificationsPerMinute?: number } = {},
+): ApiHandler {
   const { cfg, db } = gw;
   const limiter = new RateLimiter(opts.signInsPerMinute ?? cfg.signInsPerMinute);
+  // Token verifications per IP (GoTrue limits them separately from password sign-ins); the
+  // Slack function verifies once per user and session, so this budget is generous.
+  const verifyLimiter = new RateLimiter(opts.verificationsPerMinute ?? 60);
 
   async function userClaims(req: IncomingMessage): Promise<Claims> {
     const h = req.headers.authorization;
@@ -109,6 +117,53 @@ export function createAuthHandler(gw: Gateway, opts: { signInsPerMinute?: number
         return send(res, 200, await refreshSession(cfg, db.admin, body.refresh_token));
       }
       throw authError(400, 'unsupported_grant_type', `Unsupported grant type: ${grant ?? '(none)'}`, 'unsupported_grant_type');
+    }
+
+    if (path === '/admin/generate_link' && method === 'POST') {
+      await requireServiceRole(req);
+      const body = await jsonBody(req, limit);
+      if (!(LINK_TYPES as readonly string[]).includes(body.type)) {
+        throw authError(422, 'validation_failed',
+          `Invalid email action link type requested: ${String(body.type ?? '(none)')} (this stack issues: ${LINK_TYPES.join(', ')})`);
+      }
+      if (typeof body.email !== 'string' || !EMAIL.test(body.email)) {
+        throw authError(400, 'validation_failed', 'Unable to validate email address: invalid format');
+      }
+      const redirectTo = url.searchParams.get('redirect_to') ?? body.redirect_to ?? cfg.apiUrl;
+      const link = await generateMagicLink(db.admin, body.email);
+      const action = new URL(`${cfg.apiUrl}/auth/v1/verify`);
+      action.searchParams.set('token', link.hashedToken);
+      action.searchParams.set('type', body.type);
+      action.searchParams.set('redirect_to', String(redirectTo));
+      // GoTrue's shape: the user object with the link properties beside its fields.
+      return send(res, 200, {
+        ...userJson(link.user, await identitiesOf(db.admin, link.user.id)),
+        action_link: action.toString(),
+        email_otp: link.code,
+        hashed_token: link.hashedToken,
+        verification_type: body.type,
+        redirect_to: String(redirectTo),
+      });
+    }
+
+    if (path === '/verify' && method === 'POST') {
+      if (!verifyLimiter.take(clientIp(req))) {
+        throw authError(429, 'over_request_rate_limit', 'Request rate limit reached');
+      }
+      const body = await jsonBody(req, limit);
+      if (body.type !== 'magiclink' && body.type !== 'email') {
+        throw authError(400, 'validation_failed', `Verify requires a verification type this stack issues (magiclink, email), got ${String(body.type ?? '(none)')}`);
+      }
+      const byHash = typeof body.token_hash === 'string' && body.token_hash.length > 0;
+      const byCode = typeof body.email === 'string' && typeof body.token === 'string' && body.token.length > 0;
+      if (!byHash && !byCode) {
+        throw authError(400, 'validation_failed', 'Verify requires token_hash, or email and token');
+      }
+      const user = await consumeMagicLink(db.admin, byHash
+        ? { tokenHash: body.token_hash }
+        : { email: body.email, code: body.token });
+      return send(res, 200, await startSession(cfg, db.admin, user,
+        { ip: clientIp(req), userAgent: req.headers['user-agent'] }, byHash ? 'magiclink' : 'otp'));
     }
 
     if (path === '/signup' && method === 'POST') {

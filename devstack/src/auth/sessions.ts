@@ -32,8 +32,8 @@ export async function accessToken(cfg: StackConfig, user: AuthUserRow, sessionId
   return { token, expiresAt: now + cfg.jwtExpirySeconds };
 }
 
-async function sessionBody(cfg: StackConfig, db: pg.Pool | pg.PoolClient, user: AuthUserRow, sessionId: string, refreshToken: string) {
-  const { token, expiresAt } = await accessToken(cfg, user, sessionId);
+async function sessionBody(cfg: StackConfig, db: pg.Pool | pg.PoolClient, user: AuthUserRow, sessionId: string, refreshToken: string, method = 'password') {
+  const { token, expiresAt } = await accessToken(cfg, user, sessionId, method);
   return {
     access_token: token,
     token_type: 'bearer',
@@ -44,7 +44,8 @@ async function sessionBody(cfg: StackConfig, db: pg.Pool | pg.PoolClient, user: 
   };
 }
 
-export async function startSession(cfg: StackConfig, db: pg.Pool, user: AuthUserRow, meta: { ip: string; userAgent?: string }) {
+/** `method` is the sign-in method recorded in the token's `amr` claim (password, magiclink, otp). */
+export async function startSession(cfg: StackConfig, db: pg.Pool, user: AuthUserRow, meta: { ip: string; userAgent?: string }, method = 'password') {
   const refresh = newRefreshToken();
   const client = await db.connect();
   try {
@@ -60,7 +61,7 @@ export async function startSession(cfg: StackConfig, db: pg.Pool, user: AuthUser
     await client.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [user.id]);
     await client.query('commit');
     const fresh = (await findUserById(db, user.id))!;
-    return sessionBody(cfg, db, fresh, rows[0].id, refresh);
+    return sessionBody(cfg, db, fresh, rows[0].id, refresh, method);
   } catch (e) {
     await client.query('rollback');
     throw e;

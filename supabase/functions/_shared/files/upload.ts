@@ -5,7 +5,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { errorResponse, json } from '../http.ts';
 import { FileStoreError, storeUserFile } from './store.ts';
-import { MAX_UPLOAD_BYTES, UploadRejected, validateUpload } from './validate.ts';
+import {
+  type AcceptedUpload,
+  MAX_UPLOAD_BYTES,
+  UploadRejected,
+  validateUpload,
+} from './validate.ts';
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -52,8 +57,24 @@ export interface UploadOptions {
   limitBytes?: number;
 }
 
-export async function handleUpload(req: Request, options: UploadOptions): Promise<Response> {
-  const limit = options.limitBytes ?? MAX_UPLOAD_BYTES;
+export interface ReceivedUpload {
+  file: File;
+  bytes: Uint8Array;
+  accepted: AcceptedUpload;
+  /** The whole form, for fields sent beside the file. */
+  form: FormData;
+}
+
+/**
+ * Reads and checks the one file of a multipart/form-data request (field `file`): size limit,
+ * allowlisted extension, type sniffed from the bytes. A refusal comes back as the Response to
+ * send (400 / 413 / 415 with {error:{code,message}}).
+ */
+export async function receiveUpload(
+  req: Request,
+  limitBytes: number = MAX_UPLOAD_BYTES,
+): Promise<ReceivedUpload | Response> {
+  const limit = limitBytes;
   const contentType = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     return errorResponse(
@@ -97,15 +118,20 @@ export async function handleUpload(req: Request, options: UploadOptions): Promis
   if (file.size > limit) return tooLarge(limit);
 
   const bytes = new Uint8Array(await file.arrayBuffer());
-  let accepted;
   try {
-    accepted = validateUpload(file.name, bytes.length, bytes);
+    return { file, bytes, accepted: validateUpload(file.name, bytes.length, bytes), form };
   } catch (e) {
     if (e instanceof UploadRejected) {
       return errorResponse(REJECTION_STATUS[e.code], e.code, e.message);
     }
     throw e;
   }
+}
+
+export async function handleUpload(req: Request, options: UploadOptions): Promise<Response> {
+  const received = await receiveUpload(req, options.limitBytes);
+  if (received instanceof Response) return received;
+  const { file, bytes, accepted } = received;
   try {
     const stored = await storeUserFile(options.db, {
       userId: options.userId,

@@ -29,9 +29,12 @@ import type {
   JsonSchema,
   LlmEvent,
   LlmUsage,
+  StructuredRequest,
+  StructuredResult,
   ToolCall,
   UserContentPart,
 } from './types.ts';
+import { completeStructured } from './structured.ts';
 
 export interface GeminiProviderOptions {
   apiKey: string;
@@ -98,6 +101,10 @@ export class GeminiChatProvider implements ChatProvider {
 
   stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<LlmEvent> {
     return this.#stream(request, signal);
+  }
+
+  structured(request: StructuredRequest, signal?: AbortSignal): Promise<StructuredResult> {
+    return completeStructured(this, request, signal);
   }
 
   async *#stream(request: ChatRequest, signal?: AbortSignal): AsyncGenerator<LlmEvent> {
@@ -293,8 +300,18 @@ export async function toGeminiRequest(
         toolConfig: { functionCallingConfig: { mode: mode[request.toolChoice ?? 'auto'] } },
       }
       : {}),
-    ...(request.maxOutputTokens
-      ? { generationConfig: { maxOutputTokens: request.maxOutputTokens } }
+    ...(request.maxOutputTokens || request.responseFormat
+      ? {
+        generationConfig: {
+          ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+          ...(request.responseFormat
+            ? {
+              responseMimeType: 'application/json',
+              responseSchema: toGeminiSchema(request.responseFormat.schema) as never,
+            }
+            : {}),
+        },
+      }
       : {}),
   };
 }
@@ -418,9 +435,14 @@ export function toGeminiSchema(schema: JsonSchema): GeminiSchema {
     : 'const' in schema
     ? [schema.const]
     : null;
-  if (values?.every((value) => typeof value === 'string')) out.enum = values;
-  else if (values) {
-    const allowed = `One of: ${values.map((value) => JSON.stringify(value)).join(', ')}.`;
+  // A null among string choices is Gemini's `nullable`, not an enum value.
+  const choices = values?.includes(null) && values.some((v) => v !== null)
+    ? values.filter((value) => value !== null)
+    : values;
+  if (choices !== values) out.nullable = true;
+  if (choices?.every((value) => typeof value === 'string')) out.enum = choices;
+  else if (choices) {
+    const allowed = `One of: ${choices.map((value) => JSON.stringify(value)).join(', ')}.`;
     description = description ? `${description} ${allowed}` : allowed;
   }
   if (description) out.description = description;

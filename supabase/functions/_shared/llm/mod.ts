@@ -21,3 +21,4 @@ export {
   type RpcClient,
 } from './costs.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
+export { completeStructured, parseJsonObject } from './structured.ts';

@@ -16,6 +16,7 @@ import {
   type RetryPolicy,
   streamWithRetries,
 } from './retry.ts';
+import { completeStructured } from './structured.ts';
 import type {
   ChatMessage,
   ChatProvider,
@@ -23,6 +24,8 @@ import type {
   FinishReason,
   LlmEvent,
   LlmUsage,
+  StructuredRequest,
+  StructuredResult,
   ToolCall,
 } from './types.ts';
 
@@ -61,6 +64,10 @@ export class OpenAiChatProvider implements ChatProvider {
       attempt: (attemptSignal) => this.#attempt(body, model, attemptSignal),
       classify: classifyOpenAiError,
     });
+  }
+
+  structured(request: StructuredRequest, signal?: AbortSignal): Promise<StructuredResult> {
+    return completeStructured(this, request, signal);
   }
 
   async *#attempt(
@@ -164,7 +171,28 @@ export function toChatCompletionParams(
       : {}),
     ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
     ...(request.cacheKey ? { prompt_cache_key: request.cacheKey } : {}),
+    ...(request.responseFormat
+      ? {
+        response_format: {
+          type: 'json_schema' as const,
+          json_schema: {
+            name: request.responseFormat.name,
+            schema: request.responseFormat.schema,
+            strict: request.responseFormat.strict,
+          },
+        },
+      }
+      : {}),
+    // Other models refuse the parameter outright.
+    ...(request.reasoningEffort && hasReasoningEffort(model)
+      ? { reasoning_effort: request.reasoningEffort }
+      : {}),
   };
+}
+
+/** Models that take `reasoning_effort` (the gpt-5 family and the o-series). */
+export function hasReasoningEffort(model: string): boolean {
+  return /^(gpt-5|o[1-9])/i.test(model);
 }
 
 function toOpenAiMessage(message: ChatMessage): OpenAI.ChatCompletionMessageParam {

@@ -54,7 +54,53 @@ export interface ChatRequest {
   maxOutputTokens?: number;
   /** OpenAI prompt-cache key (e.g. the conversation id); ignored by Gemini. */
   cacheKey?: string;
+  /** Answer with JSON matching this schema instead of free text (structured output). */
+  responseFormat?: ResponseFormat;
+  /** How hard a reasoning model thinks; ignored by models without that setting. */
+  reasoningEffort?: ReasoningEffort;
 }
+
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
+/**
+ * A JSON answer format: OpenAI `response_format: {type: "json_schema"}`, Gemini
+ * `responseMimeType: application/json` + `responseSchema`. `strict`: OpenAI guarantees the
+ * schema (every property required, additionalProperties false, nullable types for optional
+ * values); non-strict schemas are followed on a best-effort basis and must be checked.
+ */
+export interface ResponseFormat {
+  /** Letters, digits, _ and - (OpenAI's rule). */
+  name: string;
+  schema: JsonSchema;
+  strict: boolean;
+}
+
+/** One model call that must answer with a JSON object (no tools). */
+export type StructuredRequest = Omit<ChatRequest, 'tools' | 'toolChoice' | 'responseFormat'> & {
+  format: ResponseFormat;
+};
+
+export type StructuredErrorCode =
+  | LlmErrorCode
+  /** The answer is not a JSON object. */
+  | 'invalid_json'
+  /** The answer was cut off by the output limit. */
+  | 'truncated'
+  /** The provider withheld the answer (safety filter). */
+  | 'refused';
+
+/**
+ * The outcome of a structured call. Never thrown: `usage` is reported either way, because the
+ * tokens were paid for even when the answer is unusable.
+ */
+export type StructuredResult =
+  | { ok: true; value: Record<string, unknown>; text: string; usage: UsageEvent | null }
+  | {
+    ok: false;
+    error: { code: StructuredErrorCode; message: string };
+    text: string;
+    usage: UsageEvent | null;
+  };
 
 /**
  * Token counts of one call, normalised across providers. `output` EXCLUDES reasoning tokens
@@ -124,4 +170,6 @@ export interface ChatProvider {
    * `signal` cancels the HTTP request and ends the stream with an `aborted` error.
    */
   stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<LlmEvent>;
+  /** One call answered with a JSON object of `request.format` (structured output). */
+  structured(request: StructuredRequest, signal?: AbortSignal): Promise<StructuredResult>;
 }

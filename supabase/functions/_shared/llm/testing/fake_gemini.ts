@@ -42,6 +42,11 @@ export type GeminiTurn =
   | {
     /** Text chunks, in order; each is one SSE event. */
     text?: string[];
+    /**
+     * A structured answer (object → its JSON, string verbatim), sent as text; the request must
+     * ask for JSON (generationConfig.responseMimeType application/json with a responseSchema).
+     */
+    json?: unknown;
     /** Sent together in one event, after the text, as Gemini does for parallel calls. */
     functionCalls?: GeminiScriptedFunctionCall[];
     usage?: GeminiWireUsageMetadata;
@@ -88,6 +93,15 @@ function answer(request: RecordedRequest, turn: GeminiTurn | undefined): Respons
     );
   }
 
+  if (turn.json !== undefined) {
+    const config = request.body?.generationConfig;
+    if (config?.responseMimeType !== 'application/json' || !config?.responseSchema) {
+      return errorBody(
+        400,
+        'fake Gemini: the script expected a JSON request (responseMimeType + responseSchema)',
+      );
+    }
+  }
   const modelVersion = decodeURIComponent(route[1]);
   const responseId = crypto.randomUUID().slice(0, 12);
   const promptOnly = turn.usage ? { promptTokenCount: turn.usage.promptTokenCount } : undefined;
@@ -100,6 +114,10 @@ function answer(request: RecordedRequest, turn: GeminiTurn | undefined): Respons
     });
 
   const events = (turn.text ?? []).map((text) => event([{ text }]));
+  if (turn.json !== undefined) {
+    const body = typeof turn.json === 'string' ? turn.json : JSON.stringify(turn.json);
+    events.push(event([{ text: body }]));
+  }
   if (turn.functionCalls?.length) {
     events.push(event(turn.functionCalls.map((call) => ({
       functionCall: { name: call.name, args: call.args, ...(call.id ? { id: call.id } : {}) },

@@ -1,7 +1,10 @@
 // A local stand-in for OpenAI's Chat Completions endpoint, speaking its streaming wire format
 // (`data: {chat.completion.chunk}` events, tool-call arguments in fragments, a usage chunk,
 // `data: [DONE]`), driven by a script of turns: one turn per request. Tests point the real
-// `openai` SDK at it through OPENAI_BASE_URL / baseUrl.
+// `openai` SDK at it through OPENAI_BASE_URL / baseUrl. A `json` turn answers a
+// structured-output request (response_format json_schema): it refuses requests that are not
+// structured, or whose format has another name than `format`, so a script also checks what
+// was asked.
 import {
   chunked,
   type FakeServer,
@@ -37,6 +40,13 @@ export type OpenAiTurn =
   | {
     /** Content deltas, in order. */
     text?: string[];
+    /**
+     * A structured answer: an object is sent as its JSON, a string verbatim (e.g. broken JSON),
+     * in content deltas of `argumentFragmentSize` characters.
+     */
+    json?: unknown;
+    /** With `json`: the response format name the request must carry. */
+    format?: string;
     toolCalls?: OpenAiScriptedToolCall[];
     usage?: OpenAiWireUsage;
     /** Default: tool_calls when there are tool calls, else stop. */
@@ -50,7 +60,12 @@ export type OpenAiTurn =
 /** `port`: listen there instead of on a free port (0). */
 export function startFakeOpenAi(script: OpenAiTurn[], port = 0): FakeServer {
   const turns = [...script];
-  return serveRecorded((request) => answer(request, turns.shift()), () => turns.length, '/v1', port);
+  return serveRecorded(
+    (request) => answer(request, turns.shift()),
+    () => turns.length,
+    '/v1',
+    port,
+  );
 }
 
 function answer(request: RecordedRequest, turn: OpenAiTurn | undefined): Response {
@@ -65,6 +80,21 @@ function answer(request: RecordedRequest, turn: OpenAiTurn | undefined): Respons
     return errorBody(turn.status, turn.message ?? `scripted status ${turn.status}`, turn.headers);
   }
 
+  if (turn.json !== undefined) {
+    const format = request.body?.response_format;
+    if (format?.type !== 'json_schema' || typeof format.json_schema?.name !== 'string') {
+      return errorBody(
+        400,
+        'fake OpenAI: the script expected a structured-output request (response_format json_schema)',
+      );
+    }
+    if (turn.format && format.json_schema.name !== turn.format) {
+      return errorBody(
+        400,
+        `fake OpenAI: the script expected response format "${turn.format}", got "${format.json_schema.name}"`,
+      );
+    }
+  }
   const model = String(request.body?.model ?? 'unknown');
   const id = `chatcmpl-${crypto.randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
@@ -84,6 +114,12 @@ function answer(request: RecordedRequest, turn: OpenAiTurn | undefined): Respons
 
   const events = [delta({ role: 'assistant', content: '', refusal: null })];
   for (const text of turn.text ?? []) events.push(delta({ content: text }));
+  if (turn.json !== undefined) {
+    const body = typeof turn.json === 'string' ? turn.json : JSON.stringify(turn.json);
+    for (const piece of chunked(body, turn.argumentFragmentSize ?? 40)) {
+      events.push(delta({ content: piece }));
+    }
+  }
   for (const [index, call] of (turn.toolCalls ?? []).entries()) {
     const args = typeof call.arguments === 'string'
       ? call.arguments
