@@ -39,7 +39,7 @@ begin
 
   select coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
            'model', c.model, 'calls', c.calls, 'input_tokens', c.input_tokens,
-           'output_tokens', c.output_tokens, 'cost_usd', c.cost::text) order by c.model), '[]'::jsonb)
+           'output_tokens', c.output_tokens, 'cost_usd', c.cost::numeric(20, 6)::text) order by c.model), '[]'::jsonb)
     into _llm
   from (
     select a.model, count(*) as calls, sum(a.input_tokens) as input_tokens,
