@@ -1,5 +1,5 @@
 // Structured logs: one JSON line per event (level, time, service, request_id, user_id, message,
-// fields) when LOG_FORMAT=json, a short human line otherwise (development). A log file, when
+// then the event's fields) when LOG_FORMAT=json, a short human line otherwise (development). A log file, when
 // set, always receives the JSON form. The request id and user id come from the async context
 // of the request being served, so code deep in a handler needs no id passed to it.
 //
@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { redact, redactText } from '../../renderer/src/redact.ts';
+import { lineFields, redactText } from '../../renderer/src/redact.ts';
 
 export { redact, redactText, registerSecret } from '../../renderer/src/redact.ts';
 
@@ -51,6 +51,7 @@ export interface LogLine {
   request_id: string | null;
   user_id: string | null;
   message: string;
+  /** The event's fields (redacted), written beside the keys above. */
   fields: Record<string, unknown>;
 }
 
@@ -80,10 +81,11 @@ function emit(level: Level, service: string, message: string, fields: Record<str
     request_id: ctx?.requestId ?? null,
     user_id: ctx?.userId ?? null,
     message: redactText(message),
-    fields: redact(fields),
+    fields: lineFields(fields),
   };
   for (const sink of sinks) sink(line);
-  const text = JSON.stringify(line);
+  const { fields: extra, ...fixed } = line;
+  const text = JSON.stringify({ ...fixed, ...extra });
   if (toFile) {
     try {
       appendFileSync(logFile!, `${text}\n`);
@@ -94,9 +96,9 @@ function emit(level: Level, service: string, message: string, fields: Record<str
     process.stdout.write(`${text}\n`);
     return;
   }
-  const extra = Object.keys(line.fields).length ? ` ${JSON.stringify(line.fields)}` : '';
+  const shown = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
   const ids = line.request_id ? ` (${line.request_id.slice(0, 12)}${line.user_id ? ` user ${line.user_id.slice(0, 8)}` : ''})` : '';
-  const human = `[${service}] ${level === 'info' ? '' : `${level.toUpperCase()} `}${line.message}${ids}${extra}\n`;
+  const human = `[${service}] ${level === 'info' ? '' : `${level.toUpperCase()} `}${line.message}${ids}${shown}\n`;
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(human);
 }
 

@@ -1,10 +1,10 @@
 // The renderer's log: one JSON line per event on stdout — level, time, service, request_id,
-// user_id, message (the event name, e.g. job.claimed) and fields — or a short human line with
+// user_id, message (the event name, e.g. job.claimed), then the event's fields — or a short human line with
 // LOG_FORMAT=human. The request id is that of the dispatch being worked on (X-Request-Id, which
 // the database sets to the id of the API request that queued the job), taken from the async
 // context, so the job code needs no id passed around. Secrets are masked (redact.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { redact, redactText } from './redact.ts';
+import { lineFields, redactText } from './redact.ts';
 
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -39,13 +39,13 @@ export const rendererLog: Logger = (event, fields = {}) => {
     request_id: ctx?.requestId ?? null,
     user_id: ctx?.userId ?? null,
     message: redactText(event),
-    fields: redact(fields),
   };
+  const extraFields = lineFields(fields);
   if (process.env.LOG_FORMAT === 'human') {
     const ids = line.request_id ? ` (${line.request_id})` : '';
-    const extra = Object.keys(line.fields).length ? ` ${JSON.stringify(line.fields)}` : '';
+    const extra = Object.keys(extraFields).length ? ` ${JSON.stringify(extraFields)}` : '';
     process.stdout.write(`[renderer] ${line.level === 'info' ? '' : `${line.level.toUpperCase()} `}${line.message}${ids}${extra}\n`);
     return;
   }
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...line, ...extraFields })}\n`);
 };

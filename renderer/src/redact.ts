@@ -61,3 +61,15 @@ export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export function validRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID.test(value);
 }
+
+const LINE_KEYS = new Set(['level', 'time', 'service', 'request_id', 'user_id', 'message']);
+
+/**
+ * The event's own fields beside the fixed keys of a log line, redacted; a field that would
+ * overwrite a fixed key keeps its value under `field_<name>`.
+ */
+export function lineFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(redact(fields))) out[LINE_KEYS.has(k) ? `field_${k}` : k] = v;
+  return out;
+}

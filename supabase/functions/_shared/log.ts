@@ -1,5 +1,6 @@
 // Structured logs of the edge functions: one JSON line per event on stdout (Supabase collects
-// it in the function's logs) — level, time, service, request_id, user_id, message, fields.
+// it in the function's logs) — level, time, service, request_id, user_id, message, then the
+// event's fields.
 // The ids come from the request being served (probes.ts sets them), so code deep in _shared
 // logs with the right ids without passing them around.
 //
@@ -67,6 +68,15 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
   return redactValue(fields, 0) as Record<string, unknown>;
 }
 
+const LINE_KEYS = new Set(['level', 'time', 'service', 'request_id', 'user_id', 'message']);
+
+/** Redacted fields for beside the fixed keys; one named like a fixed key becomes field_<name>. */
+function lineFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(redact(fields))) out[LINE_KEYS.has(k) ? `field_${k}` : k] = v;
+  return out;
+}
+
 /** Request ids accepted from callers: short, and only characters safe in logs and headers. */
 export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
@@ -103,7 +113,7 @@ function emit(level: Level, service: string, message: string, fields: Record<str
     request_id: ctx?.requestId ?? null,
     user_id: ctx?.userId ?? null,
     message: redactText(message),
-    fields: redact(fields),
+    ...lineFields(fields),
   });
   if (level === 'error' || level === 'warn') console.error(line);
   else console.log(line);
