@@ -12,8 +12,10 @@ const log = logger('renderer');
 
 export async function registerRenderer(cfg: StackConfig): Promise<void> {
   await withSuperuser(cfg, async (c) => {
+    // Booking-order documents are rendered by the same service (the queue posts that kind to its own setting).
     await c.query(
-      `insert into private.app_settings (key, value) values ('renderer_url', $1), ('renderer_secret', $2)
+      `insert into private.app_settings (key, value) values ('renderer_url', $1), ('renderer_secret', $2),
+         ('booking_order_worker_url', $1), ('booking_order_worker_secret', $2)
        on conflict (key) do update set value = excluded.value, updated_at = now()`,
       [`http://127.0.0.1:${cfg.rendererPort}`, cfg.rendererSecret],
     );

@@ -62,7 +62,7 @@ describe('POST /jobs/dispatch', () => {
 
   it('answers 400 to a body that is not {job_id, kind}', async () => {
     const { dispatch, calls } = await start();
-    for (const body of ['not json', '[]', { kind: 'proposal' }, { job_id: 'job-1', kind: 'proposal' }, { job_id: JOB }, { job_id: JOB, kind: 'booking_order' }]) {
+    for (const body of ['not json', '[]', { kind: 'proposal' }, { job_id: 'job-1', kind: 'proposal' }, { job_id: JOB }, { job_id: JOB, kind: 'other' }]) {
       assert.deepEqual(await errorOf(await dispatch(body)), { status: 400, code: 'bad_request' }, JSON.stringify(body));
     }
     assert.equal(calls.length, 0);

@@ -48,7 +48,7 @@ export interface RenderServer {
   drain(): Promise<void>;
 }
 
-export const DISPATCHABLE_KINDS: readonly string[] = ['proposal', 'mockup'];
+export const DISPATCHABLE_KINDS: readonly string[] = ['proposal', 'mockup', 'booking_order'];
 const MAX_BODY_BYTES = 16 * 1024;
 const ROUTES = new Set(['/health', '/ready', '/metrics', '/jobs/dispatch']);
 

@@ -7,6 +7,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { currentLogContext, rendererLog } from '../log.ts';
 import { convertPptxToPdf } from '../proposal/pdf.ts';
 import { classifyFailure, JobError, LeaseLostError } from './errors.ts';
+import { renderBookingOrderJob } from './handlers/booking-order.ts';
 import { renderMockup } from './handlers/mockup.ts';
 import { renderProposal } from './handlers/proposal.ts';
 import { downloadObject, removeObjects, type StoredObject, uploadObject } from './storage.ts';
@@ -43,6 +44,7 @@ export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown>>;
 export const DEFAULT_HANDLERS: Readonly<Record<string, JobHandler>> = {
   proposal: renderProposal,
   mockup: renderMockup,
+  booking_order: renderBookingOrderJob,
 };
 
 export interface WorkerDeps {

@@ -1,0 +1,85 @@
+// The client's original booking order as PDF pages (spec §3.9): a PDF as it is, an image on an
+// A4 page of its own orientation, a spreadsheet through LibreOffice. What the file is comes
+// from its bytes — the stored MIME type and name only decide between OOXML containers — so a
+// renamed file is still read for what it is, and anything else is refused by name.
+import { PDFDocument } from 'pdf-lib';
+import { encodePng } from '../proposal/brand.ts';
+import { loadAddon } from '../mockup/native.ts';
+import { convertOfficeToPdf, type ConvertOptions, PdfConversionError } from '../proposal/pdf.ts';
+
+export class OriginalDocumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OriginalDocumentError';
+  }
+}
+
+export type OriginalKind = 'pdf' | 'png' | 'jpeg' | 'other-image' | 'xlsx' | 'xls';
+
+const starts = (bytes: Buffer, signature: number[], at = 0) =>
+  bytes.length >= at + signature.length && signature.every((b, i) => bytes[at + i] === b);
+
+/** What an uploaded original is, by its first bytes; null when it is none of §3.1's kinds. */
+export function sniffOriginal(bytes: Buffer): OriginalKind | null {
+  if (bytes.subarray(0, 1024).includes('%PDF-')) return 'pdf';
+  if (starts(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (starts(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (starts(bytes, [0x47, 0x49, 0x46, 0x38]) || starts(bytes, [0x42, 0x4d]) // GIF, BMP
+      || (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8))) return 'other-image'; // WebP
+  if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'xls';
+  // Entry names of a ZIP are stored as plain text: a workbook has xl/workbook.xml.
+  if (starts(bytes, [0x50, 0x4b, 0x03, 0x04]) && bytes.includes('xl/workbook.xml')) return 'xlsx';
+  return null;
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN_PT = 28.35; // 10 mm
+
+/** One A4 page, portrait or landscape as the image is, with the image fitted inside 10 mm margins. */
+async function imagePage(png: Buffer | null, jpeg: Buffer | null): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const image = png ? await doc.embedPng(png) : await doc.embedJpg(jpeg!);
+  const [w, h] = image.width > image.height ? [A4[1], A4[0]] : A4;
+  const scale = Math.min((w - 2 * MARGIN_PT) / image.width, (h - 2 * MARGIN_PT) / image.height);
+  const page = doc.addPage([w, h]);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  page.drawImage(image, { x: (w - width) / 2, y: (h - height) / 2, width, height });
+  return Buffer.from(await doc.save());
+}
+
+export interface OriginalOptions {
+  convert?: typeof convertOfficeToPdf;
+  convertOptions?: ConvertOptions;
+}
+
+/** The original as PDF bytes, ready to be appended after the workbook. */
+export async function originalToPdf(bytes: Buffer, filename: string, options: OriginalOptions = {}): Promise<Buffer> {
+  const convert = options.convert ?? convertOfficeToPdf;
+  const kind = sniffOriginal(bytes);
+  try {
+    switch (kind) {
+      case 'pdf':
+        await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+        return bytes;
+      case 'png':
+        return await imagePage(bytes, null);
+      case 'jpeg':
+        return await imagePage(null, bytes);
+      case 'other-image': {
+        // GIF, BMP and WebP: pdf-lib embeds only PNG and JPEG, so OpenCV decodes them first.
+        const decoded = await loadAddon().decodeRgb(bytes);
+        return await imagePage(encodePng(decoded.width, decoded.height, decoded.data), null);
+      }
+      case 'xlsx':
+      case 'xls':
+        return await convert(bytes, kind, options.convertOptions);
+      default:
+        throw new OriginalDocumentError(
+          `the original booking order "${filename}" is not a PDF, an image (JPEG, PNG, GIF, BMP, WebP) or an Excel workbook`);
+    }
+  } catch (e) {
+    if (e instanceof OriginalDocumentError || e instanceof PdfConversionError) throw e;
+    throw new OriginalDocumentError(`the original booking order "${filename}" could not be read: ${(e as Error).message}`);
+  }
+}
