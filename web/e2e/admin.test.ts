@@ -45,7 +45,7 @@ describe('admin', { skip: skip ?? false }, () => {
     await signIn(lead, demoUser('dubai.lead@mmg.demo'));
     await lead.goto('/mockups');
     await lead.getByRole('tab', { name: 'Setup' }).click();
-    await lead.getByText('Not available yet').waitFor();
+    await lead.getByRole('heading', { name: 'Billboard photo' }).waitFor();
     await lead.close();
 
     await detail.getByRole('button', { name: 'Remove Manage templates' }).click();

@@ -145,3 +145,29 @@ export function creativePng(width = 600, height = 400): Buffer {
   }
   return encodePng(width, height, rgb);
 }
+
+/** A REST call with the service role (test set-up only: grants, fixtures). Returns the JSON body. */
+export async function serviceRest<T>(path: string, init: { method?: string; body?: unknown; prefer?: string } = {}): Promise<T> {
+  if (!env.serviceRoleKey) throw new Error('SUPABASE_SERVICE_ROLE_KEY is not set');
+  const r = await fetch(`${env.url}/rest/v1/${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      apikey: env.serviceRoleKey,
+      authorization: `Bearer ${env.serviceRoleKey}`,
+      'content-type': 'application/json',
+      ...(init.prefer ? { prefer: init.prefer } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${r.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** A REST read as a signed-in user (RLS applies). */
+export async function userRest<T>(path: string, token: string): Promise<T> {
+  const r = await fetch(`${env.url}/rest/v1/${path}`, { headers: { apikey: env.anonKey, authorization: `Bearer ${token}` } });
+  const body = await r.json();
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(body)}`);
+  return body as T;
+}

@@ -299,11 +299,17 @@ export type Database = {
           brand_campaign: string | null
           category: string | null
           client_name: string | null
+          combined_pdf_path: string | null
           commission_pct: number | null
           company: string
           created_at: string
           currency: string
           data: Json
+          documents_fingerprint: string | null
+          documents_rendered_at: string | null
+          documents_rendered_version: number | null
+          documents_version: number
+          excel_path: string | null
           gross_amount: number | null
           id: string
           missing_fields: Json
@@ -345,11 +351,17 @@ export type Database = {
           brand_campaign?: string | null
           category?: string | null
           client_name?: string | null
+          combined_pdf_path?: string | null
           commission_pct?: number | null
           company: string
           created_at?: string
           currency?: string
           data?: Json
+          documents_fingerprint?: string | null
+          documents_rendered_at?: string | null
+          documents_rendered_version?: number | null
+          documents_version?: number
+          excel_path?: string | null
           gross_amount?: number | null
           id?: string
           missing_fields?: Json
@@ -391,11 +403,17 @@ export type Database = {
           brand_campaign?: string | null
           category?: string | null
           client_name?: string | null
+          combined_pdf_path?: string | null
           commission_pct?: number | null
           company?: string
           created_at?: string
           currency?: string
           data?: Json
+          documents_fingerprint?: string | null
+          documents_rendered_at?: string | null
+          documents_rendered_version?: number | null
+          documents_version?: number
+          excel_path?: string | null
           gross_amount?: number | null
           id?: string
           missing_fields?: Json
@@ -1558,6 +1576,7 @@ export type Database = {
           owner_id: string
           payload: Json
           progress: number
+          request_id: string | null
           requested_by: string | null
           result: Json | null
           started_at: string | null
@@ -1580,6 +1599,7 @@ export type Database = {
           owner_id?: string
           payload?: Json
           progress?: number
+          request_id?: string | null
           requested_by?: string | null
           result?: Json | null
           started_at?: string | null
@@ -1602,6 +1622,7 @@ export type Database = {
           owner_id?: string
           payload?: Json
           progress?: number
+          request_id?: string | null
           requested_by?: string | null
           result?: Json | null
           started_at?: string | null
@@ -2019,6 +2040,10 @@ export type Database = {
         Args: { booking_order_id: string }
         Returns: { event_id: number; event_type: string; from_stage: string; to_stage: string; from_status: string; to_status: string; actor_id: string; actor_name: string; reason: string; data: Json; created_at: string }[]
       }
+      booking_order_render_input: {
+        Args: { booking_order_id: string; version: number }
+        Returns: Json
+      }
       can_access: {
         Args: { level?: string; record_id: string; record_type: string }
         Returns: boolean
@@ -2057,6 +2082,10 @@ export type Database = {
       }
       delete_location: {
         Args: { company: string; location_key: string }
+        Returns: Json
+      }
+      delete_location_photo_frames: {
+        Args: { company: string; photo_path: string }
         Returns: Json
       }
       edit_booking_order: {
@@ -2111,6 +2140,10 @@ export type Database = {
         Args: never
         Returns: string
       }
+      operations_metrics: {
+        Args: never
+        Returns: Json
+      }
       pending_booking_orders: {
         Args: never
         Returns: { booking_order_id: string; company: string; stage: Database["public"]["Enums"]["booking_order_stage"]; status: Database["public"]["Enums"]["booking_order_status"]; actions: string[]; client_name: string; brand_campaign: string; bo_number: string; currency: string; net_pre_vat: number; gross_amount: number; needs_review: boolean; warnings: Json; missing_fields: Json; status_reason: string; owner_id: string; owner_name: string; revision_of: string; submitted_at: string; status_changed_at: string }[]
@@ -2154,6 +2187,10 @@ export type Database = {
       revoke_invite: {
         Args: { invite_id: string }
         Returns: undefined
+      }
+      save_location_photo_frames: {
+        Args: { company: string; frames: Json; location_key: string; photo: Json }
+        Returns: Json
       }
       slack_act: {
         Args: { action: string; booking_order_id: string; dry_run?: boolean; reason?: string; slack_user_id: string }

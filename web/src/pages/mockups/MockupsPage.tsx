@@ -1,6 +1,6 @@
 // Mockups: generate, history and (for setup permission) billboard setup, each with its URL.
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
-import { PageHeader, TabPanel, Tabs } from '../../components/ui';
+import { Alert, PageHeader, TabPanel, Tabs } from '../../components/ui';
 import { useAccess } from '../../domains/session/access';
 import { MockupGenerate } from './MockupGenerate';
 import { MockupHistory } from './MockupHistory';
@@ -24,7 +24,11 @@ export default function MockupsPage() {
         <Routes>
           <Route index element={<MockupGenerate />} />
           <Route path="history" element={<MockupHistory />} />
-          {has('sales:mockups:setup') ? <Route path="setup" element={<MockupSetup />} /> : null}
+          <Route path="setup" element={has('sales:mockups:setup') ? <MockupSetup /> : (
+            <Alert tone="warning" title="No access to billboard setup">
+              Setting up billboard photos and frames needs the mockup setup permission; ask an administrator.
+            </Alert>
+          )} />
         </Routes>
       </TabPanel>
     </>
