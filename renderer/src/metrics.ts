@@ -71,16 +71,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /**
  * Gauges and counters filled from the database at scrape time. All of them share one read per
  * scrape; when it fails or times out, mmg_operations_stats_up is 0 and the others are absent
- * (never stale values).
+ * or NaN (never stale values).
  */
 export function registerOperationsMetrics(registry: Registry, source: OperationsStatsSource, timeoutMs = OPERATIONS_STATS_TIMEOUT_MS): void {
-  let pending: { at: number; read: Promise<OperationsStats | null> } | null = null;
-  // All collectors of one scrape run together; they share the read made by the first of them.
+  // prom-client runs all collectors of a scrape at once: they share the read that is in flight.
+  let inFlight: Promise<OperationsStats | null> | null = null;
   const snapshot = (): Promise<OperationsStats | null> => {
-    if (pending && Date.now() - pending.at < 1000) return pending.read;
-    const read = withTimeout(source(), timeoutMs).catch(() => null);
-    pending = { at: Date.now(), read };
-    return read;
+    inFlight ??= withTimeout(source(), timeoutMs).catch(() => null).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
   };
 
   new Gauge({
@@ -112,12 +112,12 @@ export function registerOperationsMetrics(registry: Registry, source: Operations
   });
   new Gauge({
     name: 'mmg_pg_net_queue_requests',
-    help: 'HTTP requests queued by pg_net (net.http_request_queue) and not yet sent.',
+    help: 'HTTP requests queued by pg_net (net.http_request_queue) and not yet sent; NaN when unknown (no database or no pg_net).',
     registers: [registry],
     async collect() {
       const stats = await snapshot();
-      this.reset();
-      if (stats && stats.pg_net_queue !== null) this.set(Number(stats.pg_net_queue));
+      // An unlabelled gauge is always printed: NaN says "unknown" where 0 would claim an empty queue.
+      this.set(stats && stats.pg_net_queue !== null ? Number(stats.pg_net_queue) : NaN);
     },
   });
   // Totals kept by the database: the counters are re-read from it at every scrape.
