@@ -1,14 +1,42 @@
 // Slack's Events API and interactivity endpoint (Request URL of both in the Slack app):
 // signature check, deduplication, acknowledgement, then the work in the background. The work
-// is in _shared/slack/events.ts. verify_jwt is off: Slack signs its requests instead.
-import { chatNotAvailable } from '../_shared/slack/chat.ts';
+// is in _shared/slack/events.ts; messages of linked people run the same agent core as the web
+// chat with their own JWT (_shared/slack/agent_chat.ts). verify_jwt is off: Slack signs its
+// requests instead.
+import { createAgentCore, imageGeneratorFromEnv, settingsFromEnv } from '../_shared/agent/mod.ts';
+import { providerFromEnv } from '../_shared/llm/mod.ts';
+import { createSlackAgentChat } from '../_shared/slack/agent_chat.ts';
 import { slackClientFromEnv } from '../_shared/slack/client.ts';
 import { createSlackEventsHandler } from '../_shared/slack/events.ts';
 import { slackStoreFromEnv } from '../_shared/slack/store.ts';
+import { UserSessions } from '../_shared/slack/user_session.ts';
+
+function required(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+const supabaseUrl = required('SUPABASE_URL');
+const anonKey = required('SUPABASE_ANON_KEY');
+const serviceRoleKey = required('SUPABASE_SERVICE_ROLE_KEY');
 
 Deno.serve(createSlackEventsHandler({
   signingSecret: Deno.env.get('SLACK_SIGNING_SECRET'),
   store: slackStoreFromEnv(),
   slack: slackClientFromEnv(),
-  chat: chatNotAvailable,
+  chat: createSlackAgentChat({
+    core: createAgentCore({
+      supabaseUrl,
+      anonKey,
+      serviceRoleKey,
+      provider: providerFromEnv(),
+      images: imageGeneratorFromEnv(),
+      settings: settingsFromEnv(),
+    }),
+    sessions: new UserSessions({ supabaseUrl, anonKey, serviceRoleKey }),
+    supabaseUrl,
+    serviceRoleKey,
+    botToken: Deno.env.get('SLACK_BOT_TOKEN')?.trim() || null,
+  }),
 }));

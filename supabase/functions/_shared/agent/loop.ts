@@ -47,6 +47,14 @@ export interface CostInfo {
   conversationId: string;
 }
 
+/**
+ * What the turn does before the model sees a message (spec §3.1 pre-routing): add a note to
+ * the message, or handle it completely by running a tool directly (the model is skipped).
+ */
+export type PreRoute =
+  | { kind: 'note'; text: string }
+  | { kind: 'handled'; call: ToolCall; outcome: ToolOutcome; answer: string };
+
 export interface TurnDeps {
   store: ConversationStore;
   /** null: no API key configured; the turn answers with no_llm_configured. */
@@ -66,12 +74,16 @@ export interface TurnDeps {
   signal: AbortSignal;
   maxRounds?: number;
   historyLimit?: number;
+  /** Looks at the message first; null (or no hook) leaves it to the model. Must not throw. */
+  preRoute?: (ctx: ToolContext, input: TurnInput) => Promise<PreRoute | null>;
 }
 
 export interface TurnInput {
   requestId: string;
   conversationId: string;
   text: string;
+  /** What the person typed, when `text` was filled in for them; default `text`. */
+  typedText?: string;
   attachments: Attachment[];
 }
 
@@ -176,11 +188,69 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     attachments: input.attachments,
     settings: deps.settings,
     images: deps.images,
+    llm: provider,
     signal: deps.signal,
     status: (message) => channel.send({ type: 'status', message }),
     recordCost: (usage, callType, workflow) =>
       deps.recordCost(usage, { callType, workflow, conversationId: cid }),
   };
+  const routed = deps.preRoute ? await deps.preRoute(ctx, input) : null;
+  if (routed?.kind === 'handled') {
+    result.toolCalls = 1;
+    const { call, outcome, answer } = routed;
+    await channel.send({
+      type: 'tool_started',
+      call_id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+    });
+    await channel.send({
+      type: 'tool_finished',
+      call_id: call.id,
+      name: call.name,
+      ok: outcome.ok,
+      summary: outcome.summary,
+    });
+    if (outcome.ok) {
+      for (const file of outcome.files ?? []) await channel.send({ type: 'file', file });
+    }
+    await channel.send({ type: 'text', delta: answer });
+    const stored = await store.addMessages(cid, [
+      {
+        role: 'assistant',
+        content: '',
+        parentId: userMessage.id,
+        metadata: { tool_calls: [call], round: 0, pre_routed: true },
+      },
+      {
+        role: 'tool',
+        content: toolMessageContent(outcome),
+        parentId: userMessage.id,
+        metadata: { tool_call_id: call.id, tool_name: call.name, ok: outcome.ok, round: 0 },
+      },
+      {
+        role: 'assistant',
+        content: answer,
+        parentId: userMessage.id,
+        metadata: { round: 0, pre_routed: true },
+      },
+    ]);
+    result.assistantMessageId = stored.at(-1)?.id ?? null;
+    return await finish();
+  }
+  if (routed?.kind === 'note') {
+    const last = messages.at(-1);
+    if (last?.role === 'user') {
+      const parts = typeof last.content === 'string'
+        ? [{ type: 'text' as const, text: last.content }]
+        : last.content;
+      messages[messages.length - 1] = {
+        role: 'user',
+        content: [...parts, { type: 'text', text: routed.text }],
+      };
+    }
+  }
+
   const system = systemPrompt(caller, offered, deps.settings.now(), deps.images !== null);
   const maxRounds = deps.maxRounds ?? MAX_ROUNDS;
 

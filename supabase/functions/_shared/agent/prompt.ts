@@ -107,20 +107,37 @@ export function systemPrompt(
           'creatives are not available on this platform (no image model is configured).',
     );
   }
-  if (has('submit_booking_order')) {
-    lines.push(
-      '',
-      '## Booking orders',
-      "- A PDF, image or spreadsheet uploaded after a proposal is most likely the client's " +
-        'signed booking order. Read it and extract the fields (BO number and date, client — the ' +
-        'buyer, never Backlite or Viola —, agency, brand/campaign, category, assets, payment terms, ' +
-        'sales person, currency, commission and SLA as fractions, municipality and production/upload ' +
-        'fees, net before VAT, VAT, gross, notes, and every location line with its dates and net ' +
-        'amount). Leave a field null when the document does not say it; never guess.',
-      '- Show the person what you extracted and which company it is for, and ask them to ' +
-        'confirm. Only then call submit_booking_order with confirm = true and the file id of the ' +
-        'document. The platform recalculates the figures and reports warnings; pass them on.',
-    );
+  if (has('parse_booking_order') || has('submit_booking_order')) {
+    lines.push('', '## Booking orders');
+    if (has('parse_booking_order')) {
+      lines.push(
+        "- A PDF, Excel, Word file or photo uploaded after a proposal is most likely the client's " +
+          'signed booking order. Call parse_booking_order with its file id: the platform reads ' +
+          'it, extracts the fields, recalculates the figures and sends it to the coordinator. ' +
+          "Pass the person's own instructions (SLA %, payment terms, how to split amounts) as " +
+          'notes, and a company only when they named one. Report the outcome, warnings and ' +
+          'missing fields in plain words.',
+        '- When a note in the message says a pre-check already classified the file, follow it.',
+      );
+    }
+    if (has('submit_booking_order')) {
+      lines.push(
+        '- For an order the person types into the chat (no document), collect the fields (BO ' +
+          'number and date, client — the buyer, never Backlite or Viola —, agency, ' +
+          'brand/campaign, category, assets, payment terms, sales person, currency, commission ' +
+          'and SLA as fractions, municipality and production/upload fees, net before VAT, VAT, ' +
+          'gross, notes, and every location line with its dates and net amount). Leave a field ' +
+          'null when it was not said; never guess. Show them and ask to confirm; only then call ' +
+          'submit_booking_order with confirm = true. Pass the warnings on.',
+      );
+    }
+    if (has('edit_booking_order')) {
+      lines.push(
+        '- Coordinators correct orders with edit_booking_order: send only the fields that change ' +
+          '(locations as the complete new list) and resubmit = true when they say it is ready. ' +
+          'Figures are recalculated by the platform.',
+      );
+    }
   } else if (has('list_booking_orders')) {
     lines.push(
       '',

@@ -2,7 +2,7 @@
 // what a tool gets (ToolContext) and gives back (ToolOutcome), and the files of a turn.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Channel, ChatEvent } from '../channel.ts';
-import type { AiCallType, AiWorkflow, JsonSchema, UsageEvent } from '../llm/mod.ts';
+import type { AiCallType, AiWorkflow, ChatProvider, JsonSchema, UsageEvent } from '../llm/mod.ts';
 import type { ImageGenerator } from './images.ts';
 
 /** The caller as the database resolved it for this turn. */
@@ -81,6 +81,8 @@ export interface ToolContext {
   settings: AgentSettings;
   /** Image model, when the platform has one. */
   images: ImageGenerator | null;
+  /** The text model, for tools that make model calls of their own (booking-order extraction). */
+  llm?: ChatProvider | null;
   /** Progress line for the person (a `status` event). */
   status(message: string): Promise<void>;
   /** Records the cost of a model call a tool made (image generation). */

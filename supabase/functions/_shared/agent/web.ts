@@ -2,17 +2,16 @@
 // server: POST …/chat (a turn, answered as Server-Sent Events) and POST …/chat/upload (one
 // file). Everything runs with a supabase-js client carrying the caller's JWT; the service role
 // is used for one thing only — writing ai_costs rows, which API roles cannot do.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { createSseChannel } from '../channel.ts';
 import { handleUpload } from '../files/upload.ts';
 import { corsHeaders, errorResponse, jwtClaims } from '../http.ts';
-import { type ChatProvider, recordAiCost } from '../llm/mod.ts';
+import type { ChatProvider } from '../llm/mod.ts';
 import { AccessError, loadCallerAccess } from './access.ts';
-import { AttachmentNotFound, attachmentParts, loadAttachments } from './attachments.ts';
+import { AttachmentNotFound, loadAttachments } from './attachments.ts';
+import { createAgentCore } from './core.ts';
 import type { ImageGenerator } from './images.ts';
-import { runTurn } from './loop.ts';
 import { type ConversationStore, SupabaseConversationStore } from './store.ts';
-import { ALL_TOOLS, permissionsToCheck } from './tools/registry.ts';
 import type { AgentSettings, ToolSpec } from './types.ts';
 
 export const MAX_MESSAGE_CHARS = 10_000;
@@ -91,10 +90,6 @@ export interface ChatServiceOptions {
   store?: (db: SupabaseClient) => ConversationStore;
 }
 
-const CLIENT_OPTIONS = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-};
-
 /** `{ settings }` from CHAT_RENDER_WAIT_SECONDS (default 60) and CHAT_RENDER_POLL_MS (750). */
 export function settingsFromEnv(env: { get(name: string): string | undefined } = Deno.env) {
   const number = (name: string, fallback: number) => {
@@ -110,20 +105,9 @@ export function settingsFromEnv(env: { get(name: string): string | undefined } =
 export function createChatHandler(
   options: ChatServiceOptions,
 ): (req: Request) => Promise<Response> {
-  const service = createClient(options.supabaseUrl, options.serviceRoleKey, CLIENT_OPTIONS);
-  const tools = options.tools ?? ALL_TOOLS;
-  const wanted = permissionsToCheck(tools);
-  const settings: AgentSettings = {
-    renderWaitMs: 60_000,
-    renderPollMs: 750,
-    now: () => new Date(),
-    ...options.settings,
-  };
-  const callerClient = (authorization: string) =>
-    createClient(options.supabaseUrl, options.anonKey, {
-      ...CLIENT_OPTIONS,
-      global: { headers: { Authorization: authorization } },
-    });
+  const core = createAgentCore(options);
+  const wanted = core.permissions;
+  const callerClient = core.userClient;
 
   async function chatTurn(req: Request, userId: string, db: SupabaseClient): Promise<Response> {
     let body: ChatRequestBody;
@@ -178,26 +162,12 @@ export function createChatHandler(
     // noticed through the channel (closed) between rounds.
     const signal = AbortSignal.timeout(TURN_TIMEOUT_MS);
     const requestId = req.headers.get('x-request-id') ?? crypto.randomUUID();
-    runTurn({
-      store,
-      provider: options.provider,
-      tools,
+    core.turn({
+      db,
       caller,
       channel,
-      db,
-      images: options.images,
-      settings,
       signal,
-      attachmentParts: (files) => attachmentParts(db, files),
-      recordCost: async (usage, info) => {
-        await recordAiCost(service, usage, {
-          userId,
-          conversationId: info.conversationId,
-          callType: info.callType,
-          workflow: info.workflow,
-        });
-      },
-    }, {
+      store,
       requestId,
       conversationId: conversation.id,
       text: body.message,

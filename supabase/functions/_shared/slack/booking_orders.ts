@@ -127,6 +127,35 @@ export function decisionStatus(
   }
 }
 
+/**
+ * What happened to an order, from a notification's data (event_type, actor_name, reason,
+ * bo_ref): the line written over DMs whose buttons the event made stale.
+ */
+export function eventStatusLine(data: Record<string, unknown>): string {
+  const who = escapeMrkdwn(String(data.actor_name ?? 'someone'));
+  const why = data.reason ? ` — reason: ${escapeMrkdwn(String(data.reason))}` : '';
+  switch (data.event_type) {
+    case 'coordinator_approved':
+      return `✅ Approved by ${who} — sent to the head of sales.`;
+    case 'coordinator_rejected':
+      return `✏️ Rejected by ${who} — being corrected by the coordinator.${why}`;
+    case 'resubmitted':
+      return `🔄 Corrected and resubmitted by ${who} — waiting for the coordinator's approval.`;
+    case 'hos_approved':
+      return `✅ Approved by ${who}${
+        data.bo_ref ? ` — reference ${escapeMrkdwn(String(data.bo_ref))}` : ''
+      }, finance has been notified.`;
+    case 'hos_rejected':
+      return `❌ Rejected by ${who} — sent back to the coordinator${why}`;
+    case 'cancelled':
+      return `🚫 Cancelled by ${who}${why}`;
+    case 'superseded':
+      return 'ℹ️ Replaced by its revision.';
+    default:
+      return `ℹ️ Updated by ${who}.`;
+  }
+}
+
 /** The reason modal of Reject / Cancel (§3.5 T6, T7). */
 export function reasonModal(action: ButtonAction, metadata: ModalMetadata): Block {
   const reject = action.kind === 'reject';

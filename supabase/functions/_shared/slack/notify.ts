@@ -16,9 +16,9 @@
 // what happened: {status: delivered | skipped | duplicate | already_delivered}.
 import type { WebClient } from '@slack/web-api';
 import { errorResponse, json } from '../http.ts';
-import { isUuid, notificationMessage } from './booking_orders.ts';
+import { eventStatusLine, isUuid, notificationMessage } from './booking_orders.ts';
 import { timingSafeEqual } from './signature.ts';
-import { DatabaseError, type SlackStore } from './store.ts';
+import { DatabaseError, type SlackNotification, type SlackStore } from './store.ts';
 
 export interface SlackNotifyOptions {
   store: SlackStore;
@@ -46,6 +46,37 @@ export function createSlackNotifyHandler(
     return cached.secret;
   }
 
+  /**
+   * The first delivery of an event rewrites the order's earlier to-review DMs: the event's
+   * outcome on top, the buttons their recipient may press now (often none). Failures are
+   * logged; they never fail the delivery itself.
+   */
+  async function refreshEarlierMessages(n: SlackNotification): Promise<void> {
+    const eventId = Number(n.data.event_id);
+    const order = n.booking_order;
+    if (!options.slack || !order || !Number.isFinite(eventId)) return;
+    if (!(await store.claim(`booking_order_messages:${eventId}`, 'booking_order_messages'))) return;
+    const status = eventStatusLine(n.data);
+    for (const earlier of await store.bookingOrderMessages(order.id, eventId)) {
+      const message = notificationMessage({
+        title: earlier.title,
+        body: earlier.body,
+        bookingOrderId: order.id,
+        stage: earlier.action_stage,
+        actions: earlier.actions,
+        note: status,
+      });
+      await options.slack.chat.update({
+        channel: earlier.slack_channel,
+        ts: earlier.slack_ts!,
+        text: `${status}\n${message.text}`.slice(0, 3000),
+        blocks: message.blocks as never,
+      }).catch((e) =>
+        console.error('slack-notify: refreshing an earlier DM failed', earlier.id, e)
+      );
+    }
+  }
+
   async function deliver(id: string): Promise<Response> {
     if (!(await store.claim(`notification:${id}`, 'notification'))) {
       return json({ status: 'duplicate' });
@@ -54,6 +85,9 @@ export function createSlackNotifyHandler(
     try {
       const n = await store.notification(id);
       if (n.slack_ts) return json({ status: 'already_delivered', ts: n.slack_ts });
+      await refreshEarlierMessages(n).catch((e) =>
+        console.error('slack-notify: refreshing earlier DMs failed', id, e)
+      );
       if (!n.recipient.slack_user_id || !n.recipient.is_active) {
         const reason = n.recipient.slack_user_id
           ? 'recipient is deactivated'

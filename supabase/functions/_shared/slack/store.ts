@@ -90,7 +90,18 @@ export interface SlackStore {
     delivery: { channel?: string; ts?: string; error?: string },
   ): Promise<void>;
   webhookSecret(): Promise<string | null>;
+  /**
+   * The delivered to-review DMs of an order from events before `beforeEventId`, each with its
+   * recipient's current actions (public.slack_booking_order_messages).
+   */
+  bookingOrderMessages(
+    bookingOrderId: string,
+    beforeEventId: number,
+  ): Promise<SlackMessageOfOrder[]>;
 }
+
+/** A DM already posted about a booking order, with the actions its recipient has now. */
+export type SlackMessageOfOrder = SlackNotification & { slack_channel: string };
 
 /** SUPABASE_DB_URL → PostgresSlackStore, else the REST store with the service role key. */
 export function slackStoreFromEnv(
@@ -180,6 +191,16 @@ export class SupabaseSlackStore implements SlackStore {
 
   webhookSecret(): Promise<string | null> {
     return this.rpc<string | null>('notifications_webhook_secret', {});
+  }
+
+  bookingOrderMessages(
+    bookingOrderId: string,
+    beforeEventId: number,
+  ): Promise<SlackMessageOfOrder[]> {
+    return this.rpc<SlackMessageOfOrder[]>('slack_booking_order_messages', {
+      booking_order_id: bookingOrderId,
+      before_event_id: beforeEventId,
+    });
   }
 }
 
@@ -285,6 +306,16 @@ export class PostgresSlackStore implements SlackStore {
 
   webhookSecret(): Promise<string | null> {
     return this.call<string | null>('select public.notifications_webhook_secret() as v', []);
+  }
+
+  bookingOrderMessages(
+    bookingOrderId: string,
+    beforeEventId: number,
+  ): Promise<SlackMessageOfOrder[]> {
+    return this.call<SlackMessageOfOrder[]>(
+      'select public.slack_booking_order_messages($1::uuid, $2::bigint) as v',
+      [bookingOrderId, beforeEventId],
+    );
   }
 
   async end(): Promise<void> {

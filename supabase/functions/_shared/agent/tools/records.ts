@@ -188,9 +188,10 @@ interface SubmitArgs {
 const submitBookingOrder: ToolSpec<SubmitArgs> = {
   name: 'submit_booking_order',
   description:
-    "Submit a client's booking order into the approval workflow (coordinator → head of sales → " +
-    'finance). Extract the fields from the attached booking-order document, show them to the ' +
-    'person, and call only after they confirmed. Amounts as printed; figures are recalculated.',
+    "Submit a client's booking order that the person typed into the chat into the approval " +
+    'workflow (coordinator → head of sales → finance); for an attached document use ' +
+    'parse_booking_order. Show the fields to the person and call only after they confirmed. ' +
+    'Amounts as given; figures are recalculated.',
   parameters: {
     type: 'object',
     required: ['company', 'fields', 'confirm'],

@@ -10,6 +10,7 @@ import {
   type ToolOutcome,
   type ToolSpec,
 } from '../types.ts';
+import { bookingOrderTools } from './booking_orders.ts';
 import { inventoryAdminTools } from './inventory_admin.ts';
 import { locationTools, OCCUPATIONS_READ } from './locations.ts';
 import { mockupTools } from './mockups.ts';
@@ -23,6 +24,7 @@ export const ALL_TOOLS: ToolSpec[] = [
   ...mockupTools,
   ...inventoryAdminTools,
   ...recordTools,
+  ...bookingOrderTools,
 ];
 
 /** Permissions besides the tools' own that the agent asks the database about. */

@@ -5,6 +5,8 @@
 //   POST /api/<method>     Web API methods (form-encoded or JSON, as WebClient sends them)
 //   POST /upload/<file_id> the upload_url of files.getUploadURLExternal
 //   POST /response/<name>  a response_url (see responseUrl())
+//   GET  /files-pri/<id>/<name>  a file's url_private_download (see addFile()): the bytes with
+//                          the bot token, Slack's sign-in page (HTML, 200) without it
 
 export interface RecordedCall {
   method: string;
@@ -26,6 +28,14 @@ export interface FakeSlack {
   failNext(method: string, error: string): void;
   /** Files that files.info knows. */
   files: Map<string, Record<string, unknown>>;
+  /**
+   * A file someone shared: files.info knows it and its url_private_download serves `bytes`.
+   * Returns the Slack file object (for a message event's `files`).
+   */
+  addFile(
+    file: { id: string; name: string; mimetype?: string },
+    bytes: Uint8Array,
+  ): Record<string, unknown>;
   /** Waits until `count` calls of `method` were recorded (default 5 s). */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   reset(): void;
@@ -64,6 +74,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
   const calls: RecordedCall[] = [];
   const failures = new Map<string, string[]>();
   const files = new Map<string, Record<string, unknown>>();
+  const contents = new Map<string, Uint8Array>();
   let ts = 1_700_000_000;
   let seq = 0;
   let origin = '';
@@ -140,6 +151,20 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       calls.push({ method, args, token: token ?? null, at: Date.now() });
       return Response.json(answer(method, args));
     }
+    if (req.method === 'GET' && path.startsWith('/files-pri/')) {
+      const id = path.split('/')[2];
+      calls.push({ method: 'file_download', args: { file_id: id }, token, at: Date.now() });
+      const bytes = contents.get(id);
+      if (!token?.startsWith('xox')) {
+        // What Slack does for a private file without a token: its sign-in page.
+        return new Response('<!DOCTYPE html><html><body>Sign in to Slack</body></html>', {
+          headers: { 'content-type': 'text/html' },
+        });
+      }
+      return bytes
+        ? new Response(bytes.slice(), { headers: { 'content-type': 'application/octet-stream' } })
+        : new Response('not found', { status: 404 });
+    }
     if (path.startsWith('/upload/')) {
       let size = 0;
       let filename: string | null = null;
@@ -180,6 +205,21 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       apiUrl: `${origin}/api/`,
       calls,
       files,
+      addFile(file, bytes) {
+        const object = {
+          filetype: file.name.split('.').pop(),
+          title: file.name,
+          size: bytes.length,
+          ...file,
+          url_private: `${origin}/files-pri/${file.id}/${encodeURIComponent(file.name)}`,
+          url_private_download: `${origin}/files-pri/${file.id}/download/${
+            encodeURIComponent(file.name)
+          }`,
+        };
+        files.set(file.id, object);
+        contents.set(file.id, bytes);
+        return object;
+      },
       callsTo: (method) => calls.filter((c) => c.method === method),
       responseUrl: (name = crypto.randomUUID()) => `${origin}/response/${name}`,
       failNext(method, error) {
@@ -203,6 +243,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         calls.length = 0;
         failures.clear();
         files.clear();
+        contents.clear();
       },
       async close() {
         ac.abort();

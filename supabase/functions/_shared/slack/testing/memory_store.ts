@@ -7,6 +7,7 @@ import {
   type BookingOrderAction,
   DatabaseError,
   type SlackIdentity,
+  type SlackMessageOfOrder,
   type SlackNotification,
   type SlackStore,
 } from '../store.ts';
@@ -158,5 +159,21 @@ export class MemorySlackStore implements SlackStore {
 
   webhookSecret(): Promise<string | null> {
     return Promise.resolve(this.secret);
+  }
+
+  /** Delivered to-review notifications of the order from earlier events (data.event_id). */
+  bookingOrderMessages(
+    bookingOrderId: string,
+    beforeEventId: number,
+  ): Promise<SlackMessageOfOrder[]> {
+    const delivered = this.deliveries.filter((d) => d.ts && d.channel);
+    return Promise.resolve(
+      [...this.notifications.values()]
+        .filter((n) =>
+          n.kind === 'booking_order_to_review' && n.booking_order?.id === bookingOrderId &&
+          Number(n.data.event_id) < beforeEventId && delivered.some((d) => d.id === n.id)
+        )
+        .map((n) => ({ ...n, slack_channel: delivered.find((d) => d.id === n.id)!.channel! })),
+    );
   }
 }
