@@ -40,7 +40,9 @@ async function runOne(check: Check, timeoutMs: number): Promise<CheckResult> {
     ]);
     return detail ? { status: 'ok', detail } : { status: 'ok' };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // fetch says only "fetch failed"; the cause says what (connection refused, DNS, TLS…).
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    const message = e instanceof Error ? `${e.message}${cause}` : String(e);
     return e instanceof CheckOff ? { status: 'off', detail: message } : { status: 'failed', detail: message };
   } finally {
     clearTimeout(timer);

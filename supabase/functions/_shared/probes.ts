@@ -46,7 +46,9 @@ async function runOne(check: Check, timeoutMs: number): Promise<CheckResult> {
     ]);
     return detail ? { status: 'ok', detail } : { status: 'ok' };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // fetch says only "fetch failed"; the cause says what (connection refused, DNS, TLS…).
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    const message = e instanceof Error ? `${e.message}${cause}` : String(e);
     return e instanceof CheckOff
       ? { status: 'off', detail: message }
       : { status: 'failed', detail: message };
@@ -122,22 +124,31 @@ function withRequestId(res: Response, requestId: string): Response {
 
 /**
  * Wraps a function's handler with /health and /ready under /<name>/, the request id and one
- * access-log line per request. `checks` are added to the common ones (config, database).
+ * access-log line per request. `checks` are added to the common ones (config, database, read
+ * from options.env, default Deno.env).
  */
 export function withProbes(
   name: string,
   handler: Handler,
   checks: Record<string, Check> = {},
+  options: { env?: Env } = {},
 ): (req: Request) => Promise<Response> {
   const log = logger(`function:${name}`);
   const allChecks: Record<string, Check> = {
-    config: configCheck(),
-    database: databaseCheck(),
+    config: configCheck(options.env),
+    database: databaseCheck(options.env),
     ...checks,
   };
-  return async (req) => {
-    const given = req.headers.get('x-request-id');
+  return async (incoming) => {
+    const given = incoming.headers.get('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    // The handler sees the id the response will carry.
+    let req = incoming;
+    if (given !== requestId) {
+      const headers = new Headers(incoming.headers);
+      headers.set('x-request-id', requestId);
+      req = new Request(incoming, { headers });
+    }
     const claims = jwtClaims(req);
     const userId = typeof claims?.sub === 'string' ? claims.sub : undefined;
     const path = new URL(req.url).pathname;
