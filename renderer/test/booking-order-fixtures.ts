@@ -93,3 +93,30 @@ export function usdDraft(): BookingOrderDocument {
     ],
   };
 }
+
+/**
+ * A client's order as a PDF made with pdf-lib: a text body on A4 pages, and solid blocks in the
+ * corners named (so they hold ink), optionally with the first page turned by /Rotate.
+ */
+export async function clientOrderPdf(options: { pages?: number; inkedCorners?: string[]; rotate?: number } = {}): Promise<Buffer> {
+  const { PDFDocument, StandardFonts, degrees, rgb } = await import('pdf-lib');
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const [w, h] = [595.28, 841.89];
+  for (let n = 1; n <= (options.pages ?? 2); n++) {
+    const page = doc.addPage([w, h]);
+    page.drawText(`CLIENT PURCHASE ORDER page ${n}`, { x: 150, y: h - 200, size: 16, font });
+    for (let line = 0; line < 12; line++) {
+      page.drawText(`Line ${line + 1}: outdoor media booking, net rental as agreed`, { x: 150, y: h - 240 - line * 18, size: 10, font });
+    }
+    if (n === 1) {
+      for (const corner of options.inkedCorners ?? []) {
+        const x = corner.endsWith('right') ? w - 230 : 10;
+        const y = corner.startsWith('bottom') ? 10 : h - 150;
+        page.drawRectangle({ x, y, width: 220, height: 140, color: rgb(0.1, 0.1, 0.1) });
+      }
+      if (options.rotate) page.setRotation(degrees(options.rotate));
+    }
+  }
+  return Buffer.from(await doc.save());
+}
