@@ -16,7 +16,8 @@ import { AED, emaarDraft, emaarFinal, USD, usdDraft } from './booking-order-fixt
 
 async function sheetOf(doc: BookingOrderDocument): Promise<ExcelJS.Worksheet> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(await buildBookingOrderWorkbook(doc));
+  // exceljs types its input as its own Buffer interface (an ArrayBuffer); Node's Buffer is what it reads.
+  await wb.xlsx.load((await buildBookingOrderWorkbook(doc)) as unknown as ExcelJS.Buffer);
   const ws = wb.getWorksheet(SHEET_NAME);
   assert.ok(ws, 'the workbook has the booking-order sheet');
   return ws;
