@@ -5,4 +5,5 @@ export const bookingOrderKeys = {
   list: (company: string | null) => [...bookingOrderKeys.all, 'list', company ?? 'all'] as const,
   detail: (id: string) => [...bookingOrderKeys.all, 'detail', id] as const,
   history: (id: string) => [...bookingOrderKeys.all, 'history', id] as const,
+  documents: (id: string) => [...bookingOrderKeys.all, 'documents', id] as const,
 };

@@ -1,12 +1,16 @@
 // One booking order: fields, figures, locations, warnings, the actions open to the viewer at
-// this stage (approve, reject / cancel with a reason, resubmit) and the event timeline.
+// this stage (approve, reject / cancel with a reason, resubmit), the coordinator's changes, the
+// rendered Excel / PDF and the event timeline.
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { Alert, Badge, ErrorAlert, Field, Loading, Spinner } from '../../components/ui';
 import { useCompanyNames } from '../../domains/companies/hooks';
+import type { UploadedBookingOrder } from '../../domains/bookingOrders/functions';
 import { useBookingOrder, useBookingOrderAction, useBookingOrderHistory, usePendingBookingOrders } from '../../domains/bookingOrders/hooks';
 import type { BookingOrderAction } from '../../domains/bookingOrders/types';
 import { formatDateTime, humanize } from '../../lib/format';
+import { BookingOrderDocuments } from './BookingOrderDocuments';
+import { BookingOrderEditor } from './BookingOrderEditor';
 import { StatusBadge } from './StatusBadge';
 
 const FIELD_LABELS: [string, string][] = [
@@ -27,6 +31,7 @@ export function BookingOrderDetail() {
   const companyName = useCompanyNames();
   const [reasonFor, setReasonFor] = useState<'reject' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
+  const uploaded = (useLocation().state as { uploaded?: UploadedBookingOrder & { file_name: string } } | null)?.uploaded;
 
   if (order.isLoading) return <Loading />;
   if (order.error) return <ErrorAlert error={order.error} title="This booking order cannot be shown" />;
@@ -39,6 +44,12 @@ export function BookingOrderDetail() {
   return (
     <div className="split">
       <div className="stack" style={{ gap: 16 }}>
+        {uploaded?.booking_order_id === id ? (
+          <Alert tone="success" title="Booking order submitted">
+            Read from {uploaded.file_name} ({humanize(uploaded.classification.kind.toLowerCase())}, {uploaded.classification.confidence} confidence)
+            {' '}and sent to the coordinators of {companyName(uploaded.company)}.
+          </Alert>
+        ) : null}
         <section className="card" aria-labelledby="bo-title">
           <div className="card-title">
             <div>
@@ -87,6 +98,7 @@ export function BookingOrderDetail() {
             </table>
           </div>
         </section>
+        {actions.includes('edit') ? <BookingOrderEditor bo={bo} /> : null}
         <section className="card" aria-labelledby="bo-history-title">
           <h2 id="bo-history-title">Timeline</h2>
           <ErrorAlert error={history.error} title="The history could not be loaded" />
@@ -135,7 +147,8 @@ export function BookingOrderDetail() {
         ) : (
           <p className="small muted">{bo.status === 'approved' ? `Approved${bo.approved_by_name ? ` by ${bo.approved_by_name}` : ''} ${formatDateTime(bo.approved_at)}.` : 'No action waits for you on this order.'}</p>
         )}
-        <p className="small faint" style={{ marginTop: 12 }}>Excel and PDF documents of booking orders are not available yet.</p>
+        <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '16px 0' }} />
+        <BookingOrderDocuments id={id} bo={bo} />
         <Link className="btn btn-ghost btn-sm" to="/booking-orders">Back to the queue</Link>
       </aside>
     </div>

@@ -1,16 +1,19 @@
-// Booking orders: what waits for me (coordinator / head of sales), every order I can read, and
-// one order's detail with its actions and timeline (/booking-orders/:id).
+// Booking orders: what waits for me (coordinator / head of sales), every order I can read, the
+// document upload (/booking-orders/new, for people who submit orders), and one order's detail
+// with its actions, changes, documents and timeline (/booking-orders/:id).
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { Alert, Badge, EmptyState, ErrorAlert, Loading, PageHeader, TabPanel, Tabs } from '../../components/ui';
 import { useCompanyNames } from '../../domains/companies/hooks';
 import { useCurrentCompany } from '../../domains/companies/current';
 import { isNotDeployed, useBookingOrders, usePendingBookingOrders } from '../../domains/bookingOrders/hooks';
 import { useUserNames } from '../../domains/admin/hooks';
+import { useAccess } from '../../domains/session/access';
 import { formatDateTime } from '../../lib/format';
 import { BookingOrderDetail } from './BookingOrderDetail';
 import { StatusBadge } from './StatusBadge';
+import { UploadPanel } from './UploadPanel';
 
-type Tab = 'queue' | 'all';
+type Tab = 'queue' | 'all' | 'new';
 
 const money = (amount: number | null, currency: string) =>
   amount == null ? '—' : `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
@@ -97,27 +100,28 @@ function AllOrders() {
 export default function BookingOrdersPage() {
   const location = useLocation();
   const navigate = useNavigate();
+  const { has } = useAccess();
+  const canUpload = has('sales:booking_orders:create');
   const sub = location.pathname.replace(/\/$/, '').split('/')[2];
-  const detail = sub && sub !== 'all';
-  const tab: Tab = sub === 'all' ? 'all' : 'queue';
+  const detail = sub && sub !== 'all' && sub !== 'new';
+  const tab: Tab = sub === 'all' ? 'all' : sub === 'new' ? 'new' : 'queue';
+  const tabs: { id: Tab; label: string }[] = [{ id: 'queue', label: 'Waiting for me' }, { id: 'all', label: 'All I can see' }];
+  if (canUpload) tabs.push({ id: 'new', label: 'Upload' });
   return (
     <>
       <PageHeader title="Booking orders" description="Review and approve booking orders: coordinator, then head of sales, then finance." />
       {!detail ? (
         <>
-          <Tabs<Tab> label="Booking order views" value={tab} onChange={(t) => navigate(t === 'queue' ? '/booking-orders' : '/booking-orders/all')}
-            tabs={[{ id: 'queue', label: 'Waiting for me' }, { id: 'all', label: 'All I can see' }]} />
-          <Alert tone="info">
-            Booking orders arrive from the assistant (Slack or chat) once their document has been read; uploading a document here
-            is not available yet.
-          </Alert>
-          <div style={{ height: 16 }} />
+          <Tabs<Tab> label="Booking order views" value={tab} onChange={(t) => navigate(t === 'queue' ? '/booking-orders' : `/booking-orders/${t}`)} tabs={tabs} />
         </>
       ) : null}
       <TabPanel id={detail ? 'detail' : tab}>
         <Routes>
           <Route index element={<Queue />} />
           <Route path="all" element={<AllOrders />} />
+          <Route path="new" element={canUpload ? <UploadPanel /> : (
+            <Alert tone="warning" title="No access to uploads">Submitting booking orders needs the booking-order create permission.</Alert>
+          )} />
           <Route path=":id" element={<BookingOrderDetail />} />
         </Routes>
       </TabPanel>
