@@ -2196,6 +2196,10 @@ export type Database = {
         Args: { action: string; booking_order_id: string; dry_run?: boolean; reason?: string; slack_user_id: string }
         Returns: Json
       }
+      slack_booking_order_messages: {
+        Args: { before_event_id: number; booking_order_id: string }
+        Returns: Json
+      }
       slack_claim_event: {
         Args: { event_id: string; kind?: string }
         Returns: boolean
