@@ -120,3 +120,76 @@ export async function clientOrderPdf(options: { pages?: number; inkedCorners?: s
   }
   return Buffer.from(await doc.save());
 }
+
+/** A standard GIF LZW encoder: greedy longest match, width grows as codes are assigned. */
+function lzw(indices: Uint8Array, minCodeSize: number): Buffer {
+  const clear = 1 << minCodeSize;
+  const out: number[] = [];
+  let bits = 0;
+  let count = 0;
+  let width = minCodeSize + 1;
+  const emit = (code: number) => {
+    bits |= code << count;
+    count += width;
+    while (count >= 8) {
+      out.push(bits & 0xff);
+      bits >>>= 8;
+      count -= 8;
+    }
+  };
+  let dict = new Map<string, number>();
+  let next = clear + 2;
+  emit(clear);
+  let w = String(indices[0]);
+  for (let i = 1; i < indices.length; i++) {
+    const wc = `${w},${indices[i]}`;
+    if (dict.has(wc)) {
+      w = wc;
+      continue;
+    }
+    emit(w.includes(',') ? dict.get(w)! : Number(w));
+    if (next < 4096) {
+      dict.set(wc, next++);
+      if (next > 1 << width && width < 12) width++;
+    } else {
+      emit(clear);
+      dict = new Map();
+      next = clear + 2;
+      width = minCodeSize + 1;
+    }
+    w = String(indices[i]);
+  }
+  emit(w.includes(',') ? dict.get(w)! : Number(w));
+  emit(clear + 1);
+  if (count > 0) out.push(bits & 0xff);
+  return Buffer.from(out);
+}
+
+/** A one-frame GIF89a: global palette, optional transparency, a comment extension the decoder must skip. */
+export function gif(width: number, height: number, palette: number[][], indices: Uint8Array, opts: { interlaced?: boolean; transparent?: number } = {}): Buffer {
+  const bitsPerEntry = Math.max(1, Math.ceil(Math.log2(palette.length)));
+  const table = Buffer.alloc(3 * (1 << bitsPerEntry));
+  palette.forEach((c, i) => table.set(c, i * 3));
+  let stream = indices;
+  if (opts.interlaced) {
+    const order: number[] = [];
+    for (const [start, step] of [[0, 8], [4, 8], [2, 4], [1, 2]]) for (let y = start; y < height; y += step) order.push(y);
+    stream = new Uint8Array(indices.length);
+    order.forEach((y, row) => stream.set(indices.subarray(y * width, (y + 1) * width), row * width));
+  }
+  const minCodeSize = Math.max(2, bitsPerEntry);
+  const data = lzw(stream, minCodeSize);
+  const blocks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += 255) {
+    const chunk = data.subarray(i, i + 255);
+    blocks.push(Buffer.from([chunk.length]), chunk);
+  }
+  const word = (n: number) => Buffer.from([n & 0xff, n >> 8]);
+  return Buffer.concat([
+    Buffer.from('GIF89a', 'latin1'), word(width), word(height), Buffer.from([0x80 | (bitsPerEntry - 1), 0, 0]), table,
+    ...(opts.transparent === undefined ? [] : [Buffer.from([0x21, 0xf9, 4, 0x01, 0, 0, opts.transparent, 0])]),
+    Buffer.from([0x21, 0xfe, 3]), Buffer.from('MMG', 'latin1'), Buffer.from([0]), // a comment extension to skip
+    Buffer.from([0x2c]), word(0), word(0), word(width), word(height), Buffer.from([opts.interlaced ? 0x40 : 0]),
+    Buffer.from([minCodeSize]), ...blocks, Buffer.from([0, 0x3b]),
+  ]);
+}

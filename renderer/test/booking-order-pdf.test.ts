@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { encodePng } from '../src/proposal/brand.ts';
-import { emaarDraft, emaarFinal, clientOrderPdf, usdDraft } from './booking-order-fixtures.ts';
+import { clientOrderPdf, emaarDraft, emaarFinal, gif, usdDraft } from './booking-order-fixtures.ts';
 
 delete process.env.GOTENBERG_URL;
 const { renderBookingOrder, OriginalDocumentError } = await import('../src/booking-order/index.ts');
@@ -162,13 +162,15 @@ describe('combined booking-order PDF (spec §3.9)', () => {
     assert.match(await pdf.page(1), /APPROVED/);
   });
 
-  it('puts an image original on a page of its own, PNG directly and BMP through OpenCV', async () => {
+  it('puts an image original on a page of its own: PNG directly, GIF decoded here, BMP through OpenCV', async () => {
     const [w, h] = [120, 80];
     const rgb = Buffer.alloc(w * h * 3, 0xff);
     for (let i = 0; i < w * 20 * 3; i++) rgb[i] = 0x20;
     const png = encodePng(w, h, rgb);
     const bmp = bmp24(w, h, rgb);
-    for (const [name, bytes] of [['scan.png', png], ['scan.bmp', bmp]] as const) {
+    const indices = new Uint8Array(w * h).map((_, i) => (i < w * 20 ? 1 : 0));
+    const gifBytes = gif(w, h, [[255, 255, 255], [32, 32, 32]], indices);
+    for (const [name, bytes] of [['scan.png', png], ['scan.gif', gifBytes], ['scan.bmp', bmp]] as const) {
       const out = await renderBookingOrder(emaarDraft(), { bytes, filename: name });
       const pdf = await read(out.pdf);
       assert.equal(pdf.pages, out.workbookPages + 1, name);

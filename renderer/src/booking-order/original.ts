@@ -4,6 +4,7 @@
 // renamed file is still read for what it is, and anything else is refused by name.
 import { PDFDocument } from 'pdf-lib';
 import { encodePng } from '../proposal/brand.ts';
+import { decodeGif } from './gif.ts';
 import { loadAddon } from '../mockup/native.ts';
 import { convertOfficeToPdf, type ConvertOptions, PdfConversionError } from '../proposal/pdf.ts';
 
@@ -14,7 +15,7 @@ export class OriginalDocumentError extends Error {
   }
 }
 
-export type OriginalKind = 'pdf' | 'png' | 'jpeg' | 'other-image' | 'xlsx' | 'xls';
+export type OriginalKind = 'pdf' | 'png' | 'jpeg' | 'gif' | 'other-image' | 'xlsx' | 'xls';
 
 const starts = (bytes: Buffer, signature: number[], at = 0) =>
   bytes.length >= at + signature.length && signature.every((b, i) => bytes[at + i] === b);
@@ -24,8 +25,10 @@ export function sniffOriginal(bytes: Buffer): OriginalKind | null {
   if (bytes.subarray(0, 1024).includes('%PDF-')) return 'pdf';
   if (starts(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (starts(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (starts(bytes, [0x47, 0x49, 0x46, 0x38]) || starts(bytes, [0x42, 0x4d]) // GIF, BMP
-      || (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8))) return 'other-image'; // WebP
+  if (starts(bytes, [0x47, 0x49, 0x46, 0x38])) return 'gif';
+  if (starts(bytes, [0x42, 0x4d]) || (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8))) {
+    return 'other-image'; // BMP, WebP
+  }
   if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'xls';
   // Entry names of a ZIP are stored as plain text: a workbook has xl/workbook.xml.
   if (starts(bytes, [0x50, 0x4b, 0x03, 0x04]) && bytes.includes('xl/workbook.xml')) return 'xlsx';
@@ -66,8 +69,12 @@ export async function originalToPdf(bytes: Buffer, filename: string, options: Or
         return await imagePage(bytes, null);
       case 'jpeg':
         return await imagePage(null, bytes);
+      case 'gif': {
+        const decoded = decodeGif(bytes);
+        return await imagePage(encodePng(decoded.width, decoded.height, decoded.data), null);
+      }
       case 'other-image': {
-        // GIF, BMP and WebP: pdf-lib embeds only PNG and JPEG, so OpenCV decodes them first.
+        // BMP and WebP: pdf-lib embeds only PNG and JPEG, so OpenCV decodes them first.
         const decoded = await loadAddon().decodeRgb(bytes);
         return await imagePage(encodePng(decoded.width, decoded.height, decoded.data), null);
       }
