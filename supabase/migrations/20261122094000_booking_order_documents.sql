@@ -9,11 +9,11 @@
  *   when               after every booking-order event (one trigger on booking_order_events):
  *                      when that content differs from what was last queued (md5 of the JSON),
  *                      documents_version goes up by one and one job {booking_order_id, version,
- *                      final} is queued. Submission (created, resubmitted, revised), an edit
- *                      that changes anything shown, and the head of sales' approval (reference,
- *                      signature, stamp) queue a job; approvals without a change, rejections,
- *                      notes and cancellations do not. Drafts, cancelled and superseded orders
- *                      are never rendered.
+ *                      final} is queued. Submission (a new order or a revision), an edit that
+ *                      changes anything shown, and the head of sales' approval (reference,
+ *                      signature, stamp) queue a job; the coordinator's approval, rejections,
+ *                      resubmission without changes, notes and cancellations do not. Drafts,
+ *                      cancelled and superseded orders are never rendered.
  *   idempotent         one job per (order, version), enforced by a unique index; the renderer
  *                      reads the content with public.booking_order_render_input(id, version),
  *                      which answers "stale" once a newer version exists, so a late job renders
