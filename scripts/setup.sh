@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libtap-parser-sourcehandler-pgtap-perl
   libopencv-dev
   libreoffice-impress libreoffice-calc fonts-liberation2  # decks and booking-order workbooks to PDF
-  poppler-utils python3-opencv  # renderer tests (pdftotext) and bench:render's cv2 reference
+  poppler-utils python3-opencv  # pdftoppm places the BO approval stamp; pdftotext in tests; cv2 for bench:render
   chromium
 )
 
