@@ -17,7 +17,7 @@ import {
   recordAiCost,
   type UsageEvent,
 } from '../llm/mod.ts';
-import { extensionOf, isBookingOrderFile, unsupportedFileMessage } from './document.ts';
+import { isBookingOrderFile, unsupportedFileMessage } from './document.ts';
 import { editByMessage } from './edit.ts';
 import { BookingOrderError } from './errors.ts';
 import { MAX_NOTES_CHARS, parseBookingOrder } from './pipeline.ts';
@@ -40,14 +40,6 @@ export interface BookingOrdersOptions {
   reasoningEffort?: ReasoningEffort;
   uploadLimitBytes?: number;
   timeoutMs?: number;
-}
-
-function documentType(filename: string): 'bo_pdf' | 'bo_excel' | 'bo_image' | 'other' {
-  const extension = extensionOf(filename);
-  if (extension === 'pdf') return 'bo_pdf';
-  if (extension === 'xlsx') return 'bo_excel';
-  if (['jpg', 'jpeg', 'png', 'gif', 'webp'].includes(extension)) return 'bo_image';
-  return 'other';
 }
 
 /** BO_REASONING_EFFORT: low | medium | high (default medium). */
@@ -135,9 +127,6 @@ export function createBookingOrdersHandler(
       company,
       notes,
     });
-    const { error } = await db.from('documents').update({ document_type: documentType(file.name) })
-      .eq('id', stored.file_id);
-    if (error) console.error('could not mark the upload as a booking order', error.message);
     return json({
       booking_order_id: parsed.order.id,
       company: parsed.company,

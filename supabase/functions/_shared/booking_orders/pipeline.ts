@@ -14,7 +14,7 @@ import type {
   UserContentPart,
 } from '../llm/mod.ts';
 import { type CompanyContext, loadCompanyContexts } from './context.ts';
-import { documentParts, type SourceDocument } from './document.ts';
+import { documentParts, extensionOf, type SourceDocument } from './document.ts';
 import { BookingOrderError, type DbError, plainWords } from './errors.ts';
 import { normaliseExtraction } from './normalise.ts';
 import { classificationPrompt, extractionPrompt } from './prompts.ts';
@@ -232,6 +232,49 @@ function dbFailure(error: DbError): BookingOrderError {
   );
 }
 
+/**
+ * The same file (uploads are de-duplicated by SHA-256, spec §3.10) already became a booking
+ * order that is still alive: submitting it again would book the campaign twice.
+ */
+async function assertNotSubmitted(db: SupabaseClient, document: SourceDocument): Promise<void> {
+  const { data } = await db.from('documents').select('booking_order_id').eq('id', document.id)
+    .maybeSingle();
+  if (!data?.booking_order_id) return;
+  const { data: order } = await db.from('booking_orders')
+    .select('id,status,bo_ref,client_name')
+    .eq('id', data.booking_order_id)
+    .maybeSingle();
+  if (!order || ['cancelled', 'superseded'].includes(order.status)) return;
+  throw new BookingOrderError(
+    409,
+    'duplicate_booking_order',
+    `${document.filename} was already submitted as the booking order ${order.bo_ref ?? order.id}` +
+      `${
+        order.client_name ? ` for ${order.client_name}` : ''
+      } (${order.status}). Cancel that one ` +
+      'first to submit the file again.',
+  );
+}
+
+function documentType(filename: string): 'bo_pdf' | 'bo_excel' | 'bo_image' | 'other' {
+  const extension = extensionOf(filename);
+  if (extension === 'pdf') return 'bo_pdf';
+  if (extension === 'xlsx') return 'bo_excel';
+  if (['jpg', 'jpeg', 'png', 'gif', 'webp'].includes(extension)) return 'bo_image';
+  return 'other';
+}
+
+/** The source file now is a booking order (documents.document_type); best effort. */
+async function markAsBookingOrder(db: SupabaseClient, document: SourceDocument): Promise<void> {
+  const type = documentType(document.filename);
+  if (type === 'other') return;
+  const { error } = await db.from('documents').update({ document_type: type }).eq(
+    'id',
+    document.id,
+  );
+  if (error) console.error('could not mark the file as a booking order', error.message);
+}
+
 /** The whole upload → booking-order chain; throws BookingOrderError. */
 export async function parseBookingOrder(
   deps: PipelineDeps,
@@ -246,11 +289,14 @@ export async function parseBookingOrder(
     );
   }
   if (request.company) chooseCompany(deps.companies, request.company, null);
+  await assertNotSubmitted(deps.db, request.document);
   const parts = await documentParts(request.document);
 
-  await deps.status?.('Classifying the document…');
-  const classification = request.classification ??
-    await classifyDocument(deps, parts, notes);
+  let classification = request.classification;
+  if (!classification) {
+    await deps.status?.('Classifying the document…');
+    classification = await classifyDocument(deps, parts, notes);
+  }
   assertBookingOrder(classification, request.document.filename);
   const company = chooseCompany(deps.companies, request.company, classification.company);
 
@@ -300,6 +346,7 @@ export async function parseBookingOrder(
   }
   if ('error' in created) throw dbFailure(created.error);
 
+  await markAsBookingOrder(deps.db, request.document);
   if (notes) {
     // The sales person's note travels with the order as a history note (visible to approvers).
     const { error } = await deps.db.from('booking_order_events').insert({

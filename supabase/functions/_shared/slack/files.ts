@@ -81,7 +81,9 @@ export async function storeSlackFile(
       metadata: { source: 'slack', slack_file_id: file.id },
     });
     const [attachment] = await loadAttachments(db, [stored.file_id]);
-    return attachment;
+    // The same bytes uploaded before come back under their first name; speak of the file by
+    // the name it was shared with now.
+    return { ...attachment, filename: name };
   } catch (e) {
     if (e instanceof FileStoreError) throw new SlackFileError(name, e.message);
     throw e;
