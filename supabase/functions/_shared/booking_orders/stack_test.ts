@@ -8,7 +8,7 @@
 // values of this process (scripts/run-tests.ts does both); otherwise every test is ignored.
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { DEMO, type SignedIn, signIn } from '../agent/testing/stack.ts';
+import { chatTurn, DEMO, ofType, type SignedIn, signIn } from '../agent/testing/stack.ts';
 import { tinyPdf } from '../files/testing/fixtures.ts';
 import { createBookingOrdersHandler } from './http.ts';
 import { type OpenAiTurn, startFakeOpenAi } from '../llm/testing/fake_openai.ts';
@@ -915,6 +915,104 @@ Deno.test({
        order by m.created_at desc limit 1`,
     );
     assert.deepEqual(conversation, { owner_id: rep.userId, key: `D${slackIds.rep.slice(1)}` });
+  },
+});
+
+Deno.test({
+  name: 'stack: web chat — a less certain pre-check is a note; the model calls parse_booking_order',
+  ...opts,
+  async fn() {
+    const f = await setup();
+    const rep = await signIn(DEMO.salesRep);
+    const form = new FormData();
+    form.set(
+      'file',
+      new File(
+        [tinyPdf(`Order CH-${suffix} for Nakheel, Palm Gateway Arch, AED 75,000`).slice()],
+        `order-${suffix}.pdf`,
+      ),
+    );
+    const stored = await (await fetch(`${env.url}/functions/v1/chat/upload`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${rep.token}`, apikey: env.anon! },
+      body: form,
+    })).json();
+    assert.ok(stored.file_id, JSON.stringify(stored));
+    const chatExtraction = extraction({
+      bo_number: `CH-${suffix}`,
+      client: 'Nakheel PJSC',
+      asset: ['palm_gateway_arch'],
+      sla_pct: 0.05,
+      municipality_fee: null,
+      production_upload_fee: null,
+      net_pre_vat: 75000,
+      vat_value: null,
+      gross_amount: null,
+      locations: [{
+        name: 'Palm Gateway Arch',
+        asset: 'palm_gateway_arch',
+        start_date: `${YEAR + 2}-03-01`,
+        end_date: `${YEAR + 2}-03-31`,
+        campaign_duration: null,
+        net_amount: 75000,
+      }],
+    });
+    const answer = await withModel([
+      classified('BOOKING_ORDER', 'medium'),
+      {
+        toolCalls: [{
+          id: 'parse',
+          name: 'parse_booking_order',
+          arguments: { file_id: stored.file_id, notes: 'SLA 5%' },
+        }],
+        usage,
+      },
+      classified(),
+      { json: chatExtraction, format: 'booking_order_extraction', usage },
+      { text: ['Submitted to the coordinator.'], usage },
+    ], async (requests) => {
+      const answer = await chatTurn(rep, {
+        message: 'Here is the Nakheel order, SLA 5%',
+        file_ids: [stored.file_id],
+      });
+      assert.equal(answer.status, 200);
+      // The pre-check's guess reached the model as a note beside the document.
+      assert.match(
+        JSON.stringify(requests[1].body.messages.at(-1)),
+        /Pre-check: .* may be a booking order \(medium confidence\)/,
+      );
+      assert.ok(requests[1].body.tools.some((t: any) => t.function.name === 'parse_booking_order'));
+      return answer;
+    });
+    assert.ok(!ofType(answer.events, 'error').length, JSON.stringify(answer.events));
+    const [finished] = ofType(answer.events, 'tool_finished');
+    assert.deepEqual([finished.name, finished.ok], ['parse_booking_order', true]);
+    const { rows: [bo] } = await f.db.query(
+      `select b.id, b.stage::text || '/' || b.status as state, b.sla_pct::text, d.document_type::text,
+              (select count(*)::int from public.booking_order_events e where e.booking_order_id = b.id and e.reason = 'SLA 5%') as notes
+       from public.booking_orders b join public.documents d on d.id = b.source_document_id
+       where b.bo_number = $1`,
+      [`CH-${suffix}`],
+    );
+    f.orders.push(bo.id);
+    assert.deepEqual({ ...bo, id: null }, {
+      id: null,
+      state: 'coordinator/pending',
+      sla_pct: '0.0500',
+      document_type: 'bo_pdf',
+      notes: 1,
+    });
+    const { rows: costs } = await f.db.query(
+      `select call_type, workflow from public.ai_costs where conversation_id = $1 order by occurred_at`,
+      [ofType(answer.events, 'session')[0].conversation_id],
+    );
+    assert.deepEqual(costs.map((c) => `${c.call_type}/${c.workflow}`), [
+      'classification/bo_parsing',
+      'main_llm/bo_parsing',
+      'classification/bo_parsing',
+      'parsing/bo_parsing',
+      'main_llm/general_chat',
+    ]);
   },
 });
 

@@ -188,3 +188,61 @@ Deno.test('notify: bad bodies and unknown notifications', async () => {
   await unknown.body?.cancel();
   await t.fake.close();
 });
+
+Deno.test('notify: the first delivery of a later event rewrites the earlier DMs of the order, once', async () => {
+  const t = await setup();
+  const first = NOTE;
+  const later = 'bbbbbbbb-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  const other = 'cccccccc-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  // The coordinator's DM of the submission, delivered with buttons.
+  t.store.notifications.set(
+    first,
+    notification({
+      title: 'Booking order to review: Emaar (BACKLITE_DUBAI)',
+      data: { booking_order_id: ORDER, event_id: 10, event_type: 'submitted' },
+      recipient: {
+        user_id: 'u2',
+        name: 'Rania Khalil',
+        slack_user_id: 'UCOORD0001',
+        is_active: true,
+      },
+      action_stage: 'coordinator',
+    }),
+  );
+  const delivered = await (await t.post({ notification_id: first })).json();
+  // The order moved on (approved by the coordinator, maybe in the web app): that DM's
+  // recipient has no buttons left; two heads of sales are told.
+  t.store.notifications.get(first)!.actions = [];
+  t.store.notifications.get(first)!.action_stage = null;
+  const approved = {
+    booking_order_id: ORDER,
+    event_id: 11,
+    event_type: 'coordinator_approved',
+    actor_name: 'Rania Khalil',
+  };
+  t.store.notifications.set(later, notification({ id: later, data: approved }));
+  t.store.notifications.set(
+    other,
+    notification({
+      id: other,
+      data: approved,
+      recipient: {
+        user_id: 'u3',
+        name: 'Omar Farouk',
+        slack_user_id: 'USM0000001',
+        is_active: true,
+      },
+    }),
+  );
+  await (await t.post({ notification_id: later })).body?.cancel();
+  await (await t.post({ notification_id: other })).body?.cancel();
+
+  const updates = t.fake.callsTo('chat.update');
+  assert.equal(updates.length, 1, 'once per event, not once per recipient');
+  assert.equal(updates[0].args.channel, 'DCOORD0001');
+  assert.equal(updates[0].args.ts, delivered.ts);
+  assert.match(updates[0].args.text, /^✅ Approved by Rania Khalil — sent to the head of sales\./);
+  assert.deepEqual(updates[0].args.blocks.map((b: any) => b.type), ['section', 'context']);
+  assert.match(updates[0].args.blocks[0].text.text, /Booking order to review: Emaar/);
+  await t.fake.close();
+});
