@@ -7,34 +7,58 @@
 // rendered workbook and the stamped PDF. Each person sees only the actions of their stage.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type FakeLlmRequest, formatName, promptText, startFakeLlm } from './fake-llm.ts';
-import { creativePng, demoUser, ensureRuntimeConfig, launch, newContext, repoRoot, screenshot, signIn, skipReason, watchErrors } from './helpers.ts';
+import { creativePng, demoUser, ensureRuntimeConfig, launch, newContext, screenshot, signIn, skipReason, watchErrors } from './helpers.ts';
+import { writeXlsx } from './xlsx.ts';
 
 const fakePort = Number(process.env.FAKE_LLM_PORT ?? 0);
 const skip = skipReason() ?? (fakePort ? null : 'FAKE_LLM_PORT is not set: the booking-orders function needs the scripted model (run under npm test)');
-const workbook = readFileSync(join(repoRoot, 'supabase/functions/_shared/booking_orders/testing/booking_order.xlsx'));
 
-// A client and dates of this run only, so the order is found again and its locations are free.
+// A client, reference and dates of this run only, so the order is found again, the file is new
+// to the platform, and its locations are free.
 const run = Date.now();
 const client = `Emaar Properties ${run}`;
+const boRef = `HMZ-${run}`;
 const month = String((Math.floor(run / 1000) % 12) + 1).padStart(2, '0');
 const year = 2030 + (Math.floor(run / 12_000) % 20);
+const workbook = writeXlsx([
+  ['BOOKING ORDER'],
+  [],
+  ['Agency', 'Horizon Media FZ-LLC'],
+  ['Client', client],
+  ['Campaign', 'Dubai Hills Estate Launch'],
+  ['BO Ref', boRef],
+  ['BO Date', '12/11/2026'],
+  ['Media owner', 'Backlite Dubai'],
+  ['Payment terms', '60 days PDC'],
+  ['Sales person', 'karim saleh'],
+  [],
+  ['Location', 'Start', 'End', 'Net rate (AED)'],
+  ['The Dubai Gateway', `01/${month}/${year}`, `28/${month}/${year}`, 250000],
+  ['Business Bay Crossing', `01/${month}/${year}`, `14/${month}/${year}`, 90000],
+  [],
+  ['Upload fee (digital)', '', '', 5000],
+  ['Municipality fee', '', '', 3400],
+  ['Net (excl. VAT)', '', '', 348400],
+  ['VAT 5%', '', '', 17420],
+  ['Gross', '', '', 365820],
+  ['SLA', '10%'],
+]);
 
 /** The scripted model: what the document is, its fields, and the coordinator's change. */
 function scriptedModel(request: FakeLlmRequest): string {
   const prompt = promptText(request);
   switch (formatName(request)) {
     case 'document_classification':
-      return JSON.stringify(prompt.includes('HMZ-0417')
+      return JSON.stringify(prompt.includes(boRef)
         ? { kind: 'BOOKING_ORDER', confidence: 'high', company: 'backlite_dubai', reasoning: 'An agency booking order for Backlite Dubai sites.' }
         : { kind: 'ARTWORK', confidence: 'high', company: null, reasoning: 'A creative image without any order details.' });
     case 'booking_order_extraction':
-      if (!prompt.includes('HMZ-0417')) throw new Error('the extraction request does not carry the workbook text');
+      if (!prompt.includes(boRef) || !prompt.includes(client)) throw new Error('the extraction request does not carry the workbook text');
       return JSON.stringify({
-        bo_number: 'HMZ-0417', bo_date: '12/11/2026', client, agency: 'Horizon Media FZ-LLC', brand_campaign: 'Dubai Hills Estate Launch',
+        bo_number: boRef, bo_date: '12/11/2026', client, agency: 'Horizon Media FZ-LLC', brand_campaign: 'Dubai Hills Estate Launch',
         category: 'Real Estate', asset: ['dubai_gateway', 'business_bay_bridge'], payment_terms: '60 days PDC', sales_person: 'Karim Saleh',
         currency: 'AED', commission_pct: null, sla_pct: 0.1, municipality_fee: 3400, production_upload_fee: 5000, net_pre_vat: 348400,
         vat_value: 17420, gross_amount: 365820, notes: null,

@@ -2,7 +2,7 @@
 // booking-orders function's model turns them into a patch, or resubmits on "execute"), or field
 // by field in a form whose patch goes straight to public.edit_booking_order. Either way SQL
 // validates and recalculates; its message for a bad value is shown next to that field.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Field, Spinner } from '../../components/ui';
 import { Icon } from '../../components/icons';
 import { changeErrorTitle } from '../../domains/bookingOrders/functions';
@@ -15,14 +15,14 @@ import type { BookingOrder } from '../../domains/bookingOrders/types';
 import { useCurrencies } from '../../domains/proposals/hooks';
 import { toApiError } from '../../lib/errors';
 
-function DescribeChange({ bo }: { bo: BookingOrder }) {
+function DescribeChange({ bo, onChanged }: { bo: BookingOrder; onChanged(): void }) {
   const [message, setMessage] = useState('');
   const describe = useDescribeChange();
   const error = describe.error ? toApiError(describe.error) : null;
   return (
     <form className="stack" onSubmit={(e) => {
       e.preventDefault();
-      if (message.trim()) describe.mutate({ id: bo.id, message: message.trim() }, { onSuccess: () => setMessage('') });
+      if (message.trim()) describe.mutate({ id: bo.id, message: message.trim() }, { onSuccess: () => { setMessage(''); onChanged(); } });
     }}>
       <Field label="Describe the change" hint="For example: “SLA is 5 %”, “move the Gateway to January”, or “done, resubmit it”.">
         {(id, d) => <textarea id={id} aria-describedby={d} className="textarea" value={message} maxLength={4000}
@@ -44,7 +44,8 @@ function DescribeChange({ bo }: { bo: BookingOrder }) {
 }
 
 function FieldsForm({ bo, onSaved }: { bo: BookingOrder; onSaved(summary: string): void }) {
-  const original = useMemo(() => formFromFields(bo.fields), [bo.fields]);
+  // What the coordinator saw when the form opened: the patch holds only what they changed since.
+  const [original] = useState(() => formFromFields(bo.fields));
   const [form, setForm] = useState<BookingOrderForm>(original);
   const [problem, setProblem] = useState<{ field: string | null; message: string; hint?: string } | null>(null);
   const edit = useEditBookingOrder();
@@ -176,10 +177,13 @@ function FieldsForm({ bo, onSaved }: { bo: BookingOrder; onSaved(summary: string
 export function BookingOrderEditor({ bo }: { bo: BookingOrder }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  // The form starts again from the stored order after each change made here — not on every
+  // refetch, which would unmount it (and drop its callbacks) in the middle of a save.
+  const [revision, setRevision] = useState(0);
   return (
     <section className="card" aria-labelledby="bo-edit-title">
       <h2 id="bo-edit-title">Change the order</h2>
-      <DescribeChange bo={bo} />
+      <DescribeChange bo={bo} onChanged={() => setRevision((r) => r + 1)} />
       <hr style={{ border: 0, borderTop: '1px solid var(--border)', margin: '16px 0' }} />
       <div className="row between">
         <h3 style={{ margin: 0 }}>Edit the fields</h3>
@@ -190,8 +194,7 @@ export function BookingOrderEditor({ bo }: { bo: BookingOrder }) {
       {saved ? <Alert tone="success"><span data-testid="bo-edit-saved">{saved}</span></Alert> : null}
       {open ? (
         <div id="bo-fields-form" style={{ marginTop: 12 }}>
-          {/* Remounted with the order's new fields after every change, so the form shows what is stored. */}
-          <FieldsForm key={JSON.stringify(bo.fields)} bo={bo} onSaved={setSaved} />
+          <FieldsForm key={revision} bo={bo} onSaved={(summary) => { setSaved(summary); setRevision((r) => r + 1); }} />
         </div>
       ) : null}
     </section>
