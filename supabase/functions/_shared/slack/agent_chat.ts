@@ -63,6 +63,20 @@ export function createSlackAgentChat(options: SlackAgentChatOptions): SlackChatH
   }
 
   return async (m, slack) => {
+    try {
+      await handle(m, slack);
+    } catch (e) {
+      console.error('slack chat failed', e);
+      await post(
+        slack,
+        m,
+        '❌ *Error:* something went wrong on our side; please try again in a moment.',
+      )
+        .catch(() => {});
+    }
+  };
+
+  async function handle(m: SlackChatMessage, slack: WebClient): Promise<void> {
     const user = m.identity;
     let token: string;
     try {
@@ -175,5 +189,5 @@ export function createSlackAgentChat(options: SlackAgentChatOptions): SlackChatH
     } finally {
       await channel.close();
     }
-  };
+  }
 }
