@@ -91,6 +91,24 @@ describe('mockup setup', { skip: skip ?? false }, () => {
     assert.deepEqual(nudged[0], [dragged[0][0] + 3, dragged[0][1] + 1]);
     assert.equal(await page.getByLabel('top-left x').inputValue(), String(nudged[0][0]));
 
+    // A second frame drawn corner by corner, then deleted from the list; a rectangle added and
+    // deleted from the keyboard.
+    const frameItems = page.getByRole('list', { name: 'Frames' }).getByRole('listitem');
+    await page.getByRole('button', { name: 'Draw a frame' }).click();
+    for (const [x, y] of [[60, 620], [300, 610], [310, 760], [50, 770]]) await page.mouse.click(box.x + x * s, box.y + y * s);
+    assert.equal(await frameItems.count(), 2);
+    assert.deepEqual(parseCorners(await corners.nth(1).innerText()).map(([x, y]) => [Math.round(x / 10), Math.round(y / 10)]),
+      [[6, 62], [30, 61], [31, 76], [5, 77]], 'the drawn frame has the clicked corners, top-left first');
+    await page.getByRole('button', { name: 'Delete frame 2' }).click();
+    assert.equal(await frameItems.count(), 1);
+    await page.getByRole('button', { name: 'Add a rectangle' }).click();
+    assert.equal(await frameItems.count(), 2);
+    await canvas.focus();
+    await page.keyboard.press('Delete');
+    assert.equal(await frameItems.count(), 1);
+    assert.deepEqual(parseCorners(await corners.innerText()), nudged, 'the first frame is untouched');
+    await page.getByRole('button', { name: 'Frame 1', exact: true }).click();
+
     await page.getByLabel(/^Brightness/).fill('125');
     await page.getByLabel('Preview a creative').check();
     await screenshot(page, 'mockup-setup-preview');

@@ -26,7 +26,7 @@ export function sampleCreative(width = 600, height = 400): HTMLCanvasElement {
   ctx.font = `700 ${Math.round(height / 6)}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText('SAMPLE CREATIVE', width / 2, height / 2);
+  ctx.fillText('SAMPLE CREATIVE', width / 2, height / 2, width * 0.86);
   ctx.fillStyle = '#f59e0b';
   ctx.fillRect(width * 0.08, height * 0.72, width * 0.25, height * 0.12);
   return c;
