@@ -125,8 +125,7 @@ export async function classifyDocument(
   notes?: string | null,
   contexts?: CompanyContext[],
 ): Promise<Classification> {
-  const companies = contexts ??
-    await loadCompanyContexts(deps.db, deps.companies, { withLocations: false });
+  const companies = contexts ?? await loadCompanyContexts(deps.db, deps.companies);
   const result = await billed(
     deps,
     await deps.provider.structured({

@@ -4,11 +4,16 @@
 // never for computed totals.
 import type { CompanyContext } from './context.ts';
 
+/** Locations named per company in the classification prompt (enough to recognise it). */
+const CLASSIFICATION_LOCATIONS = 60;
+
 function companyLine(c: CompanyContext): string {
-  const where = [c.country, c.currency && `amounts usually in ${c.currency}`].filter(Boolean).join(
-    ', ',
-  );
-  return `- ${c.slug}: ${c.name}${where ? ` (${where})` : ''}`;
+  const where = [c.country, c.currency && `amounts usually in ${c.currency}`].filter(Boolean)
+    .join(', ');
+  const names = c.locations.slice(0, CLASSIFICATION_LOCATIONS).map((l) => l.name).join(', ');
+  return `- ${c.slug}: ${c.name}${where ? ` (${where})` : ''}${
+    names ? ` — locations: ${names}` : ''
+  }`;
 }
 
 export function classificationPrompt(companies: CompanyContext[]): string {

@@ -199,7 +199,12 @@ Deno.test('prompts: the company list and the known locations, by display name an
     locations: [],
   }]);
   assert.match(classify, /- backlite_dubai: Backlite Dubai \(UAE, amounts usually in AED\)/);
-  assert.match(classify, /- viola: Viola/);
+  assert.match(classify, /— locations: The Dubai Gateway, Palm Gateway Arch/);
+  assert.match(
+    classify,
+    /- viola: Viola \(UAE, amounts usually in AED\)$/m,
+    'no locations, no list',
+  );
   const extract = extractionPrompt(dubai, '2026-11-22');
   assert.match(extract, /Digital: The Dubai Gateway \[dubai_gateway\]/);
   assert.match(extract, /Static: Palm Gateway Arch \[palm_gateway_arch\]/);
