@@ -244,14 +244,14 @@ async function assertNotSubmitted(db: SupabaseClient, document: SourceDocument):
     .eq('id', data.booking_order_id)
     .maybeSingle();
   if (!order || ['cancelled', 'superseded'].includes(order.status)) return;
+  const which = `${order.bo_ref ?? order.id}${
+    order.client_name ? ` for ${order.client_name}` : ''
+  }`;
   throw new BookingOrderError(
     409,
     'duplicate_booking_order',
-    `${document.filename} was already submitted as the booking order ${order.bo_ref ?? order.id}` +
-      `${
-        order.client_name ? ` for ${order.client_name}` : ''
-      } (${order.status}). Cancel that one ` +
-      'first to submit the file again.',
+    `${document.filename} was already submitted as the booking order ${which} (${order.status}). ` +
+      'Cancel that one first to submit the file again.',
   );
 }
 
