@@ -99,8 +99,10 @@ describe('AI costs', { skip: skip ?? false }, () => {
     assert.ok(want.calls > 0, 'the manager leads teams with recorded costs');
     await page.waitForFunction((n) => document.querySelector('[data-testid="cost-calls"]')?.textContent === n, want.calls.toLocaleString('en-US'));
     assert.equal(await page.getByTestId('cost-total').textContent(), usd(want.cost));
-    const byUser = await page.getByRole('list', { name: 'Cost by user' }).innerText();
-    assert.match(byUser, /Karim Saleh/);
+    // Names arrive in a second query after the figures: wait for them before reading the list.
+    const userList = page.getByRole('list', { name: 'Cost by user' });
+    await userList.getByText('Karim Saleh').waitFor();
+    const byUser = await userList.innerText();
     assert.doesNotMatch(byUser, /Emily Carter/, 'UK sales is not among the teams he leads');
     await screenshot(page, 'costs-sales-manager');
     await page.close();
