@@ -14,6 +14,7 @@
 // where the function sees the path /<name>/…; functions with verify_jwt need the anon key on
 // their probes, those without (Slack) answer them openly.
 import { corsHeaders, json, jwtClaims } from './http.ts';
+import { llmConfigFromEnv } from './llm/mod.ts';
 import { logger, REQUEST_ID, withLogContext } from './log.ts';
 
 export type CheckStatus = 'ok' | 'failed' | 'off';
@@ -107,6 +108,13 @@ export function settingCheck(names: string[], whatFor: string, env: Env = Deno.e
       : Promise.resolve();
   };
 }
+
+/** The LLM provider: its name and model when a key is set, "off" when none is. */
+export const llmCheck: Check = () => {
+  const config = llmConfigFromEnv();
+  if (!config) return Promise.reject(new CheckOff('no LLM configured: set OPENAI_API_KEY or GOOGLE_API_KEY'));
+  return Promise.resolve(`${config.provider} ${config.model}`);
+};
 
 type Handler = (req: Request) => Response | Promise<Response>;
 

@@ -4,8 +4,8 @@
 // on public.conversations (owner-only RLS). The work is in _shared/agent. Probes: GET
 // /chat/health and /chat/ready (_shared/probes.ts; the LLM provider is one of the checks).
 import { createChatHandler, imageGeneratorFromEnv, settingsFromEnv } from '../_shared/agent/mod.ts';
-import { llmConfigFromEnv, providerFromEnv } from '../_shared/llm/mod.ts';
-import { CheckOff, withProbes } from '../_shared/probes.ts';
+import { providerFromEnv } from '../_shared/llm/mod.ts';
+import { llmCheck, withProbes } from '../_shared/probes.ts';
 
 function required(name: string): string {
   const value = Deno.env.get(name);
@@ -20,10 +20,4 @@ Deno.serve(withProbes('chat', createChatHandler({
   provider: providerFromEnv(),
   images: imageGeneratorFromEnv(),
   settings: settingsFromEnv(),
-}), {
-  llm: () => {
-    const config = llmConfigFromEnv();
-    if (!config) return Promise.reject(new CheckOff('no LLM configured: set OPENAI_API_KEY or GOOGLE_API_KEY'));
-    return Promise.resolve(`${config.provider} ${config.model}`);
-  },
-}));
+}), { llm: llmCheck }));

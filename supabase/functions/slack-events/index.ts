@@ -2,9 +2,10 @@
 // signature check, deduplication, acknowledgement, then the work in the background. The work
 // is in _shared/slack/events.ts; messages of linked people run the same agent core as the web
 // chat with their own JWT (_shared/slack/agent_chat.ts). verify_jwt is off: Slack signs its
-// requests instead.
+// requests instead. Probes: GET /slack-events/health and /ready (_shared/probes.ts).
 import { createAgentCore, imageGeneratorFromEnv, settingsFromEnv } from '../_shared/agent/mod.ts';
 import { providerFromEnv } from '../_shared/llm/mod.ts';
+import { llmCheck, settingCheck, withProbes } from '../_shared/probes.ts';
 import { createSlackAgentChat } from '../_shared/slack/agent_chat.ts';
 import { slackClientFromEnv } from '../_shared/slack/client.ts';
 import { createSlackEventsHandler } from '../_shared/slack/events.ts';
@@ -21,7 +22,7 @@ const supabaseUrl = required('SUPABASE_URL');
 const anonKey = required('SUPABASE_ANON_KEY');
 const serviceRoleKey = required('SUPABASE_SERVICE_ROLE_KEY');
 
-Deno.serve(createSlackEventsHandler({
+Deno.serve(withProbes('slack-events', createSlackEventsHandler({
   signingSecret: Deno.env.get('SLACK_SIGNING_SECRET'),
   store: slackStoreFromEnv(),
   slack: slackClientFromEnv(),
@@ -39,4 +40,9 @@ Deno.serve(createSlackEventsHandler({
     serviceRoleKey,
     botToken: Deno.env.get('SLACK_BOT_TOKEN')?.trim() || null,
   }),
+}), {
+  // Slack is optional: without its secret every Slack request is refused, reported as "off".
+  signing_secret: settingCheck(['SLACK_SIGNING_SECRET'], 'Slack events (every request refused)'),
+  slack: settingCheck(['SLACK_BOT_TOKEN'], 'Slack replies'),
+  llm: llmCheck,
 }));
