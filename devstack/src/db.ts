@@ -29,9 +29,14 @@ export interface Db {
 export function createDb(cfg: StackConfig): Db {
   const api = new pg.Pool({ connectionString: cfg.authenticatorUrl, max: 20, application_name: 'gateway-api' });
   const admin = new pg.Pool({ connectionString: cfg.dbUrl, max: 5, application_name: 'gateway-admin' });
-  // A dropped idle connection (e.g. Postgres restarted) must not crash the gateway.
-  api.on('error', () => {});
-  admin.on('error', () => {});
+  // A dropped connection (e.g. Postgres restarted) must not crash the gateway: idle ones are
+  // reported by the pool, checked-out ones by the client itself — between two queries of a
+  // request nobody else listens, and an unheard 'error' event ends the process. The request's
+  // next query fails instead, and the pool discards the broken client on release.
+  for (const pool of [api, admin]) {
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
+  }
   return {
     api,
     admin,
@@ -78,4 +83,17 @@ export class RollbackWith<T> extends Error {
   constructor(readonly value: T) {
     super('rollback requested');
   }
+}
+
+/**
+ * True when an error says the database cannot be reached or is going away (not that a query was
+ * wrong): a socket error, SQLSTATE class 08, shutdown or start-up (57P01–57P03), too many
+ * connections (53300), or node-postgres's own words for a dropped connection. APIs answer these
+ * with 503, so clients retry instead of treating them as a bug.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^E[A-Z]+$/.test(code) || /^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(e.message);
 }

@@ -5,10 +5,35 @@
 // Checked per turn: the SSE stream starts with `session`, has no `error`, ends with `done`
 // naming the stored answer, and its text is exactly the scripted answer. Checked afterwards in
 // the database: every turn's user message and answer are stored exactly once, and nothing else.
-import { type ChatEvent, readSse } from '../../supabase/functions/_shared/channel.ts';
 import { anonKey, sql, url } from '../contract/env.ts';
 import { replyTo, tagged } from '../support/scripted-model.ts';
 import { Workload } from './workload.ts';
+
+/** The events of the chat's SSE protocol that the checks read (chat README, "SSE event protocol"). */
+export type ChatEvent =
+  | { type: 'session'; conversation_id: string; message_id: string }
+  | { type: 'text'; delta: string }
+  | { type: 'error'; error: { code: string; message: string } }
+  | { type: 'done'; message_id: string | null }
+  | { type: 'status' | 'tool_started' | 'tool_finished' | 'file' };
+
+/** An SSE body's events, each a block of lines with one `data: <json>` line, as they arrive. */
+async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    pending += decoder.decode(value, { stream: true });
+    const blocks = pending.split('\n\n');
+    pending = blocks.pop() ?? '';
+    for (const block of blocks) {
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      if (data) yield JSON.parse(data.slice('data: '.length)) as ChatEvent;
+    }
+  }
+}
 
 export interface ChatPerson { email: string; token: string }
 
@@ -33,7 +58,7 @@ export async function chatTurn(token: string, body: Record<string, unknown>): Pr
     return { status: res.status, events: [], error: await res.json().catch(() => null) };
   }
   const events: ChatEvent[] = [];
-  for await (const event of readSse(res.body!)) events.push(event);
+  for await (const event of sseEvents(res.body!)) events.push(event);
   return { status: res.status, events };
 }
 

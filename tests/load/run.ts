@@ -8,7 +8,7 @@
 // Settings (environment): LOAD_SECONDS (60; e.g. 10 for a quick check), LOAD_SLACK_CONCURRENCY
 // (100), LOAD_CHAT_STREAMS (20), LOAD_RENDER_JOBS (10). Stops by itself: traffic ends at the
 // deadline, render jobs get at most 3 more minutes, then the stack is stopped.
-import { startSuiteStack } from '../support/suite-stack.ts';
+import { runSuite } from '../support/suite-stack.ts';
 
 function setting(name: string, fallback: number, max: number): number {
   const raw = process.env[name];
@@ -17,29 +17,15 @@ function setting(name: string, fallback: number, max: number): number {
   return value;
 }
 
-async function main(): Promise<number> {
-  const settings = {
-    seconds: setting('LOAD_SECONDS', 60, 600),
-    slackConcurrency: setting('LOAD_SLACK_CONCURRENCY', 100, 500),
-    chatStreams: setting('LOAD_CHAT_STREAMS', 20, 100),
-    renderJobs: setting('LOAD_RENDER_JOBS', 10, 100),
-  };
-  const t0 = performance.now();
-  const stack = await startSuiteStack(450);
-  process.stdout.write(`test stack up on ${stack.cfg.apiUrl} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
-  try {
-    // Imported once the stack's URL and keys are in the environment: its helpers read them.
-    const { runLoad } = await import('./traffic.ts');
-    return (await runLoad(stack, settings)) ? 0 : 1;
-  } finally {
-    await stack.stop();
-  }
-}
+const settings = {
+  seconds: setting('LOAD_SECONDS', 60, 600),
+  slackConcurrency: setting('LOAD_SLACK_CONCURRENCY', 100, 500),
+  chatStreams: setting('LOAD_CHAT_STREAMS', 20, 100),
+  renderJobs: setting('LOAD_RENDER_JOBS', 10, 100),
+};
 
-main().then((code) => process.exit(code), (e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exit(1);
+runSuite(450, async (stack) => {
+  // Imported once the stack's URL and keys are in the environment: its helpers read them.
+  const { runLoad } = await import('./traffic.ts');
+  return (await runLoad(stack, settings)) ? 0 : 1;
 });

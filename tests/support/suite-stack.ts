@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, repoRoot, type StackConfig } from '../../devstack/src/config.ts';
 import { apiKeys } from '../../devstack/src/jwt.ts';
-import { startCluster, stopCluster } from '../../devstack/src/postgres.ts';
+import { stopCluster } from '../../devstack/src/postgres.ts';
 import { type FakeServices, startFakeServices } from './fakes.ts';
 
 export interface SuiteStack {
@@ -35,6 +35,20 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Runs postgres-ctl.ts in a child process, so this one keeps serving its traffic meanwhile. */
+function postgresCtl(command: 'stop' | 'start', offset: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['tests/support/postgres-ctl.ts', command], {
+      cwd: repoRoot,
+      env: { ...process.env, STACK_PORT_OFFSET: String(offset) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`postgres ${command} failed (${code}): ${err.slice(-2000)}`))));
+  });
 }
 
 /**
@@ -123,9 +137,9 @@ export async function startSuiteStack(defaultOffset: number): Promise<SuiteStack
     alive,
     logTail: (chars = 4000) => log.slice(-chars),
     async restartPostgres(downMs) {
-      stopCluster(cfg);
+      await postgresCtl('stop', offset);
       await sleep(downMs);
-      startCluster(cfg);
+      await postgresCtl('start', offset);
     },
     stop,
   };
@@ -136,4 +150,29 @@ export function listenerPid(port: number): number | null {
   const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
   const m = /pid=(\d+)/.exec(out);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * The frame of a suite's entry point: starts the stack, runs `body` (which imports the modules
+ * that read the stack's environment), stops the stack on every way out — Ctrl-C included — and
+ * exits with `body`'s exit code (1 when it throws).
+ */
+export function runSuite(defaultOffset: number, body: (stack: SuiteStack) => Promise<number>): void {
+  const main = async () => {
+    const t0 = performance.now();
+    const stack = await startSuiteStack(defaultOffset);
+    process.stdout.write(`test stack up on ${stack.cfg.apiUrl} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const stopOnSignal = () => void stack.stop().finally(() => process.exit(130));
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+    try {
+      return await body(stack);
+    } finally {
+      await stack.stop();
+    }
+  };
+  main().then((code) => process.exit(code), (e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
 }

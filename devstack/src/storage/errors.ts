@@ -8,6 +8,7 @@
 // on the HTTP status itself — duplicates (409), RLS denials (403), oversized bodies (413) and
 // refused MIME types (415) — the HTTP status equals `statusCode`.
 import type { ServerResponse } from 'node:http';
+import { isDatabaseUnavailable } from '../db.ts';
 import { HttpError, send } from '../http.ts';
 import { JwtError } from '../jwt.ts';
 
@@ -63,6 +64,8 @@ export const errors = {
   notImplemented: (what: string) =>
     new StorageError(501, 501, 'NotSupported', 'not_implemented', `${what} is not supported by the local storage API`),
   internal: () => new StorageError(500, 500, 'InternalError', 'internal', 'Internal server error'),
+  databaseUnavailable: () =>
+    new StorageError(503, 503, 'DatabaseUnavailable', 'database_unavailable', 'The database is unavailable; try again in a moment'),
 };
 
 /** Storage's answer for a caller whose JWT did not verify (jsonwebtoken-style messages). */
@@ -111,6 +114,7 @@ export function toStorageError(e: unknown): StorageError {
   if (e instanceof JwtError) return fromJwtError(e);
   const mapped = fromDbError(e);
   if (mapped) return mapped;
+  if (isDatabaseUnavailable(e)) return errors.databaseUnavailable();
   if (e instanceof HttpError) {
     const status = e.status;
     const message = e.message || `HTTP ${status}`;
