@@ -39,7 +39,8 @@ runSuite(480, async (stack) => {
     process.stdout.write(`  ${r.passed ? 'pass' : 'FAIL'} (${r.seconds.toFixed(1)} s): ${r.observed}\n`);
     results.push(r);
     if (!stack.alive()) {
-      const file = join(stack.cfg.logDir, 'faults-stack-output.log');
+      // Beside the stack's logs, not among them: the start banner lists the demo logins.
+      const file = join(stack.cfg.stackDir, 'faults-stack-output.log');
       writeFileSync(file, stack.logTail(200_000));
       process.stdout.write(`the stack process exited (its output: ${file}); the end of it:\n${stack.logTail(3000)}\n`);
       break;
