@@ -1,13 +1,13 @@
 /*
  * Cheaper policy helpers, same answers. Every list query on a business table calls the
  * per-statement helpers of its policy once each (visible_owner_ids, companies_with_permission,
- * shared_record_ids, is_admin), and on a page of 50 rows that fixed cost is most of what RLS
- * adds (measured with `npm run bench:rls` and instruction counts of the backend). Most of a
+ * shared_record_ids, is_admin), and on a page of 50 rows that fixed cost is a large share of
+ * what RLS adds (measured with `npm run bench:rls` and instruction counts of the backend). Most of a
  * helper's cost is per call, not per row: entering a security-definer function with its own
  * search_path, parsing the JWT claims behind auth.uid(), and starting the executor for each SQL
  * statement inside it. So the helpers below
- *   - read the caller's id once into a variable (auth.uid() parses request.jwt.claims; as an
- *     index condition it was evaluated again when the scan started),
+ *   - read the caller's id once into a variable (auth.uid() parses request.jwt.claims), then
+ *     look the row up by that plain value,
  *   - read private.user_access once and decide from the arrays in hand instead of calling
  *     user_has_permission / accessible_companies / user_is_admin, each a security-definer call
  *     that read the same row again (companies_with_permission read it three times).
