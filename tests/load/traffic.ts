@@ -34,15 +34,14 @@ async function warmUp(stack: SuiteStack, token: string, runId: string): Promise<
 
 export async function runLoad(stack: SuiteStack, s: LoadSettings): Promise<boolean> {
   const runId = randomBytes(3).toString('hex');
-  // One sign-in at a time: concurrent password sign-ins can exhaust the local auth's connection
-  // pool (see the report of issue #8), and sign-ins are not what this suite measures.
-  const chatPeople: ChatPerson[] = [];
-  for (const u of demoUsers.filter((u) => CHAT_PROFILES.has(u.profile ?? ''))) chatPeople.push({ email: u.email, token: (await signIn(u.email)).token });
-  const requesters: RenderRequester[] = [];
-  for (const email of ['dubai.rep1@mmg.demo', 'dubai.rep2@mmg.demo']) {
-    const who = await signIn(email);
-    requesters.push({ ...who, creativePath: await uploadCreative(who.client, who.id, runId) });
-  }
+  // Everyone signs in at once, as on a Monday morning (this once hung the local auth for good).
+  const [chatPeople, requesters] = await Promise.all([
+    Promise.all(demoUsers.filter((u) => CHAT_PROFILES.has(u.profile ?? '')).map(async (u): Promise<ChatPerson> => ({ email: u.email, token: (await signIn(u.email)).token }))),
+    Promise.all(['dubai.rep1@mmg.demo', 'dubai.rep2@mmg.demo'].map(async (email): Promise<RenderRequester> => {
+      const who = await signIn(email);
+      return { ...who, creativePath: await uploadCreative(who.client, who.id, runId) };
+    })),
+  ]);
   await warmUp(stack, chatPeople[0].token, runId);
 
   const slack = new Workload('slack events', 'ev');

@@ -60,8 +60,10 @@ export async function startSession(cfg: StackConfig, db: pg.Pool, user: AuthUser
       [hash(refresh), user.id, rows[0].id]);
     await client.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [user.id]);
     await client.query('commit');
-    const fresh = (await findUserById(db, user.id))!;
-    return sessionBody(cfg, db, fresh, rows[0].id, refresh, method);
+    // Read back on the connection already held: taking a second one from the pool while holding
+    // this one deadlocks as soon as every pooled connection is held by a sign-in.
+    const fresh = (await findUserById(client, user.id))!;
+    return await sessionBody(cfg, client, fresh, rows[0].id, refresh, method);
   } catch (e) {
     await client.query('rollback');
     throw e;
@@ -101,7 +103,7 @@ export async function refreshSession(cfg: StackConfig, db: pg.Pool, presented: s
       [hash(next), row.user_id, hash(presented), row.session_id]);
     await client.query('update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1', [row.session_id]);
     await client.query('commit');
-    return sessionBody(cfg, db, user, row.session_id, next);
+    return await sessionBody(cfg, client, user, row.session_id, next);
   } catch (e) {
     await client.query('rollback').catch(() => {});
     throw e;

@@ -93,7 +93,8 @@ export async function createUser(db: pg.Pool, input: NewUser): Promise<AuthUserR
                'phone_verified', false), 'email', now(), now(), now())`,
       [id, input.email, input.emailConfirm ?? false]);
     await client.query('commit');
-    return (await findUserById(db, id))!;
+    // On the held connection, never a second one from the pool (see startSession).
+    return (await findUserById(client, id))!;
   } catch (e) {
     await client.query('rollback');
     throw e;
