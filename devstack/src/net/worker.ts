@@ -14,6 +14,7 @@ import pg from 'pg';
 const log = logger('pg_net');
 const BATCH = 20;
 const SWEEP_MS = 1000;
+const RELISTEN_MS = 1000;
 const RESPONSE_TTL = '6 hours';
 
 /** A sweep runs every second; a worker whose last drain is older than this is stuck. */
@@ -43,6 +44,9 @@ interface QueuedRequest {
 
 export class NetWorker {
   private listener?: pg.Client;
+  /** The client of the latest listen attempt: only its failure schedules a retry. */
+  private attempt?: pg.Client;
+  private relistenTimer?: NodeJS.Timeout;
   private pool: pg.Pool;
   private timer?: NodeJS.Timeout;
   private draining = false;
@@ -66,23 +70,42 @@ export class NetWorker {
     void this.drain();
   }
 
+  /**
+   * Opens the LISTEN connection. Only the latest attempt may schedule the next one, and only one
+   * retry timer exists at a time: a failed connect both throws and emits 'end', and a retry per
+   * path doubled the reconnect loops every second while Postgres was down (a connection storm
+   * that ran the gateway out of file descriptors).
+   */
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.cfg.dbUrl, application_name: 'pg_net-listener' });
+    this.attempt = client;
     client.on('error', () => {});
     client.on('end', () => {
       if (this.listener === client) this.listener = undefined;
       // Postgres restarted: reconnect, the sweep covers anything queued meanwhile.
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1000);
+      if (this.attempt === client) this.relisten();
     });
     client.on('notification', () => void this.drain());
     try {
       await client.connect();
       await client.query('listen net_http_request');
+      if (this.stopped || this.attempt !== client) throw new Error('superseded');
       this.listener = client;
     } catch {
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 1000);
+      // A connection that came up but could not LISTEN is closed, never left open beside the next.
+      void client.end().catch(() => {});
+      if (this.attempt === client) this.relisten();
     }
+  }
+
+  /** Schedules the next listen attempt unless one is already scheduled. */
+  private relisten(): void {
+    if (this.stopped || this.relistenTimer) return;
+    this.relistenTimer = setTimeout(() => {
+      this.relistenTimer = undefined;
+      void this.listen();
+    }, RELISTEN_MS);
   }
 
   async drain(): Promise<void> {
@@ -183,8 +206,9 @@ export class NetWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.relistenTimer);
     await Promise.allSettled(this.inFlight);
-    await this.listener?.end().catch(() => {});
+    await this.attempt?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }
 }
