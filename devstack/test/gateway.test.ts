@@ -1,6 +1,7 @@
 // The gateway as a whole, on its own port against the test stack's database: routing, CORS,
 // error shapes for bad input, and the sign-in rate limit (started here with a small budget).
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config.ts';
 import { type RunningGateway, startGateway } from '../src/gateway/server.ts';
@@ -82,6 +83,27 @@ describe('gateway', () => {
       body: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(11 * 1024 * 1024) }),
     });
     assert.equal(r.status, 413);
+  });
+
+  it('answers a body shorter than its Content-Length with a JSON 400, not a bare one', async () => {
+    const { port } = gw.server.address() as { port: number };
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`POST /auth/v1/token?grant_type=password HTTP/1.1\r\nHost: x\r\napikey: ${anon}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"email":"a@b.c"');
+        socket.end(); // the rest of the body never comes
+      });
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [head, body] = answer.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 400 /);
+    assert.match(head, /content-type: application\/json/i);
+    const error = JSON.parse(body).error;
+    assert.equal(error.code, 'incomplete_body');
+    assert.match(error.message, /Content-Length/);
   });
 
   it('answers 400 for malformed JSON on auth', async () => {

@@ -1,79 +1,15 @@
 // The pg_net worker's LISTEN connection across a database restart. The worker reaches the test
-// stack's Postgres through a small TCP proxy that can play a restart: cut every connection,
-// refuse new ones for a few seconds (as a stopped server does), then accept again. However long
+// stack's Postgres through a TCP proxy that plays the restart (./db-proxy.ts). However long
 // the outage, the worker must come back with exactly one listener, having retried about once a
 // second — never a reconnect loop that multiplies (which once opened a connection storm).
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { NetWorker } from '../src/net/worker.ts';
+import { RestartableProxy, viaProxy } from './db-proxy.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A TCP proxy to Postgres that can play a restart: while down, every open connection is cut and
- * each new one is dropped as soon as it has said who it is. It records the application_name of
- * every connection attempt (from the startup message), so retries can be counted per client.
- */
-class RestartableProxy {
-  private server?: Server;
-  private pairs = new Set<[Socket, Socket]>();
-  private refusing = false;
-  /** Local ports of the proxy's connections to Postgres: pg_stat_activity's client_port. */
-  readonly upstreamPorts = new Set<number>();
-  /** The application_name of each connection attempt, in order. */
-  readonly attempts: string[] = [];
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  get port(): number {
-    return (this.server!.address() as { port: number }).port;
-  }
-
-  async start(): Promise<void> {
-    this.server = createServer((client) => {
-      client.on('error', () => {});
-      client.once('data', (startup: Buffer) => {
-        this.attempts.push(/application_name\0([^\0]*)\0/.exec(startup.toString('latin1'))?.[1] ?? '');
-        if (this.refusing) client.destroy();
-      });
-      if (this.refusing) return;
-      const upstream = createConnection(this.target);
-      const pair: [Socket, Socket] = [client, upstream];
-      this.pairs.add(pair);
-      upstream.on('connect', () => this.upstreamPorts.add(upstream.localPort!));
-      const drop = () => {
-        this.pairs.delete(pair);
-        client.destroy();
-        upstream.destroy();
-      };
-      for (const s of pair) s.on('error', drop).on('close', drop);
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-  }
-
-  down(): void {
-    this.refusing = true;
-    for (const [client, upstream] of this.pairs) {
-      client.destroy();
-      upstream.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  up(): void {
-    this.refusing = false;
-  }
-
-  async close(): Promise<void> {
-    this.down();
-    await new Promise<void>((r) => this.server?.close(() => r()));
-  }
-}
 
 describe('pg_net worker: the LISTEN connection across a restart', () => {
   const cfg = loadConfig();
@@ -85,9 +21,7 @@ describe('pg_net worker: the LISTEN connection across a restart', () => {
   before(async () => {
     await proxy.start();
     await admin.connect();
-    const viaProxy = new URL(cfg.dbUrl);
-    viaProxy.port = String(proxy.port);
-    worker = new NetWorker({ ...cfg, dbUrl: viaProxy.toString() });
+    worker = new NetWorker({ ...cfg, dbUrl: viaProxy(cfg.dbUrl, proxy) });
   });
   after(async () => {
     await worker.stop();

@@ -397,6 +397,16 @@ describe('error mapping', () => {
     const mapped = toHttpError(pgErr, 'authenticated');
     assert.equal(mapped.status, 409);
     assert.deepEqual(mapped.body, { code: '23505', message: 'duplicate key', details: 'Key (id)=(1) exists.', hint: null });
+    const shutdown = toHttpError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), 'authenticated');
+    assert.deepEqual([shutdown.status, (shutdown.body as { code: string }).code], [503, '57P01']);
+    const starting = toHttpError(Object.assign(new Error('the database system is starting up'), { code: '57P03' }), 'anon');
+    assert.equal(starting.status, 503);
+    assert.equal(toHttpError(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }), 'anon').status, 500);
+    for (const lost of [new Error('Connection terminated unexpectedly'), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })]) {
+      const answer = toHttpError(lost, 'authenticated');
+      assert.equal(answer.status, 503, lost.message);
+      assert.deepEqual(answer.body, { code: 'PGRST000', message: 'Could not connect with the database', details: lost.message, hint: null });
+    }
     const custom = Object.assign(new Error('{"code":"X1","message":"nope"}'), { code: 'PGRST', detail: '{"status":402,"headers":{"X-A":"1"}}' });
     const c = toHttpError(custom, 'anon');
     assert.equal(c.status, 402);

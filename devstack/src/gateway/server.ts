@@ -6,12 +6,13 @@
 // database as request.headers), and attached to every log line written while serving it.
 // Own routes: /health, /health/pg_net, /ready (../health.ts), /metrics (../metrics.ts).
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { authenticatorPassword } from '../config.ts';
 import { isSecretKey, validRequestId } from '../../../renderer/src/redact.ts';
 import { createAuthHandler } from '../auth/index.ts';
 import type { StackConfig } from '../config.ts';
-import { createDb } from '../db.ts';
+import { createDb, isDatabaseUnavailable } from '../db.ts';
 import { createFunctionsHandler, functionEnv } from '../functions/index.ts';
 import { FunctionWorkers } from '../functions/workers.ts';
 import { gatewayReadiness } from '../health.ts';
@@ -96,9 +97,7 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
           await handler(req, res, url.pathname.slice(prefix.length) || '/', url);
         } catch (e) {
           if (e instanceof HttpError) return send(res, e.status, e.body, e.headers);
-          log.error('unhandled error', { path: url.pathname, error: (e as Error).stack ?? String(e) });
-          if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: 'Internal error; see the gateway log' } });
-          else res.destroy();
+          answerFailure(res, url, e);
         }
         return;
       }
@@ -123,13 +122,10 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
         // The path without its query: filters and the apikey parameter stay out of the log.
         log.access('request', { method: req.method, path: url.pathname, route, status: res.statusCode, ms: Math.round(seconds * 1000) });
       });
-      handle(req, res, url).catch((e) => {
-        log.error('unhandled error', { path: url.pathname, error: (e as Error).stack ?? String(e) });
-        if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: 'Internal error; see the gateway log' } });
-        else res.destroy();
-      });
+      handle(req, res, url).catch((e) => answerFailure(res, url, e));
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,6 +146,63 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
       await db.close();
     },
   };
+}
+
+/**
+ * The answer to an error no API handler turned into a response. The database being unreachable
+ * or restarting is not a bug: 503, so clients retry. Anything else is a 500 with the details in
+ * the log only.
+ */
+function answerFailure(res: ServerResponse, url: URL, e: unknown): void {
+  if (isDatabaseUnavailable(e)) {
+    log.warn('database unavailable', { path: url.pathname, error: (e as Error).message });
+    if (!res.headersSent) {
+      send(res, 503, { error: { code: 'database_unavailable', message: 'The database is unavailable; try again in a moment' } }, { 'retry-after': '1' });
+    } else res.destroy();
+    return;
+  }
+  log.error('unhandled error', { path: url.pathname, error: (e as Error).stack ?? String(e) });
+  if (!res.headersSent) send(res, 500, { error: { code: 'internal_error', message: 'Internal error; see the gateway log' } });
+  else res.destroy();
+}
+
+/** What Node's HTTP parser reports, as status, code and message for the client. */
+function clientErrorAnswer(e: NodeJS.ErrnoException): [number, string, string] {
+  switch (e.code) {
+    case 'HPE_INVALID_EOF_STATE':
+      return [400, 'incomplete_body', 'The request ended before its body was complete (shorter than its Content-Length)'];
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, 'headers_too_large', 'The request headers are too large'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'request_timeout', 'The request was not received in time'];
+    default:
+      return [400, 'bad_request', `The request could not be parsed as HTTP (${e.code ?? 'parse error'})`];
+  }
+}
+
+/**
+ * Requests Node's parser refuses (a body shorter than its Content-Length, malformed HTTP) get the
+ * gateway's JSON error instead of Node's bare "400 Bad Request". The handler of such a request
+ * may already run; it sees the body abort and stores nothing.
+ */
+function answerClientError(e: NodeJS.ErrnoException, socket: Duplex): void {
+  const answered = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (e.code === 'ECONNRESET' || !socket.writable || answered) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = clientErrorAnswer(e);
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end([
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    ...Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}`),
+    ...Object.entries(CORS_HEADERS).map(([k, v]) => `${k}: ${v}`),
+    '',
+    body,
+  ].join('\r\n'));
 }
 
 /**

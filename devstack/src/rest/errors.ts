@@ -1,5 +1,6 @@
 // PostgREST-shaped errors: every failure of /rest/v1 answers `{code, message, details, hint}` with
 // the HTTP status PostgREST would use, so supabase-js sees the same `error` objects as in the cloud.
+import { isDatabaseUnavailable } from '../db.ts';
 import { HttpError } from '../http.ts';
 import { JwtError } from '../jwt.ts';
 
@@ -137,14 +138,15 @@ export function toHttpError(e: unknown, role: string): HttpError {
   if (e instanceof JwtError) return jwtErrorToHttp(e);
   if (e instanceof Error && (e as PgLikeError).code === 'PGRST') return customPgrstError(e as PgLikeError);
   if (isPgError(e)) {
-    const status = statusForSqlState(e.code!, role);
+    // The database going away (shutdown, still starting, connection lost) is a 503 whatever its
+    // SQLSTATE class says (57P01–57P03 sit in class 57, otherwise 500): the client should retry.
+    const status = isDatabaseUnavailable(e) ? 503 : statusForSqlState(e.code!, role);
     const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
     return restError(status, e.code!, e.message, e.detail ?? null, e.hint ?? null, headers);
   }
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    // Socket-level failures (ECONNREFUSED, ETIMEDOUT…): the database is unreachable.
-    return restError(503, 'PGRST000', 'Could not connect with the database', (e as Error).message);
+  if (isDatabaseUnavailable(e)) {
+    // Socket-level failures (ECONNREFUSED…), a connection cut mid-request: PostgREST's answer.
+    return restError(503, 'PGRST000', 'Could not connect with the database', (e as Error).message, null, { 'retry-after': '1' });
   }
   return restError(500, 'PGRST000', 'Internal error of the local REST API', (e as Error)?.message ?? String(e));
 }

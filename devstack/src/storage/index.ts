@@ -154,7 +154,9 @@ export function createStorageHandler(gw: Gateway): ApiHandler {
       await route(gw, req, res, path, url);
     } catch (e) {
       const err = toStorageError(e);
-      if (err.status >= 500 && err.status !== 501) {
+      // The database being away is an outage to note, not a bug to chase.
+      if (err.status === 503) log.warn('storage request refused', { method: req.method, path: url.pathname, error: String(e) });
+      else if (err.status >= 500 && err.status !== 501) {
         log.error('storage request failed', { method: req.method, path: url.pathname, error: String(e) });
       }
       if (res.headersSent) {
