@@ -18,6 +18,7 @@ const PROPOSALS = 100_000;
 const USERS = 200;
 const RUNS = 200;
 const WARM_UP = 20;
+const SCATTERED = process.env.BENCH_RLS_ORDER === 'random';
 const PAGE_SQL = 'select id, client_name, company, status, created_at from public.proposals order by created_at desc limit 50';
 
 const cfg = loadConfig('test');
@@ -113,13 +114,19 @@ async function build(db: pg.Client, prefix: string): Promise<{ viewers: Viewer[]
      select x.team_id, x.user_id, x.role from json_to_recordset($1::json) as x (team_id uuid, user_id uuid, role text)`,
     [JSON.stringify(members)],
   );
+  // A year of proposals. By default they are written oldest first, as a real table grows, so
+  // the heap follows created_at; BENCH_RLS_ORDER=random scatters them over the heap instead
+  // (a layout production never has, and the worst case for the index walk).
+  const createdAt = SCATTERED
+    ? `now() - random() * interval '365 days'`
+    : `now() - ($4::int - i) * (interval '365 days' / $4::int)`;
   await db.query(
     `insert into public.proposals (owner_id, company, client_name, status, created_at)
      select ($1::uuid[])[1 + (i % $3::int)],
        (array['backlite_dubai', 'backlite_dubai', 'backlite_uk', 'backlite_abudhabi'])[1 + (i % 4)],
        format('%s client %s', $2::text, i),
        'ready',
-       now() - random() * interval '365 days'
+       ${createdAt}
      from generate_series(1, $4::int) i`,
     [ids, prefix, USERS, PROPOSALS],
   );
@@ -362,7 +369,7 @@ async function main(): Promise<void> {
   });
   try {
     const { viewers, seconds } = await build(db, prefix);
-    out(`built ${PROPOSALS} proposals, ${USERS} users, 20 teams (3 levels), 2000 shares in ${seconds.toFixed(1)} s (prefix ${prefix})`);
+    out(`built ${PROPOSALS} proposals, ${USERS} users, 20 teams (3 levels), 2000 shares (heap order: ${SCATTERED ? 'random' : 'created_at, as a table grows'}) in ${seconds.toFixed(1)} s (prefix ${prefix})`);
     out(`page: ${PAGE_SQL}`);
     out(`timing: ${RUNS} runs after ${WARM_UP} warm-up, series interleaved, one transaction per role as the gateway does.`);
     out('  wall      client round trip of the SQL sent as a simple query (parsed, rewritten, planned, run each time)');
