@@ -13,6 +13,7 @@ import { tinyPdf } from '../files/testing/fixtures.ts';
 import { createBookingOrdersHandler } from './http.ts';
 import { type OpenAiTurn, startFakeOpenAi } from '../llm/testing/fake_openai.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../slack/testing/fake_slack.ts';
+import { linkSlackUsers, type Restore, useWebhookSecret } from '../slack/testing/stack_links.ts';
 import {
   buttonClick,
   directMessage,
@@ -70,33 +71,31 @@ const PNG = Uint8Array.from(
 interface Fixture {
   db: pg.Client;
   slack: FakeSlack;
-  previous: Array<{ id: string; slack_user_id: string | null }>;
-  previousSecret: string | null;
+  /** Puts the Slack links and the webhook secret back (cleanup). */
+  restore: Restore[];
   webhookSecret: string;
   /** The booking orders this file created. */
   orders: string[];
 }
 let fixture: Fixture | null = null;
 
+/** email → Slack user id of every person in this file. */
+function slackLinks(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(emails).map(([who, email]) => [email, slackIds[who as keyof typeof slackIds]]),
+  );
+}
+
 async function setup(): Promise<Fixture> {
   if (fixture) return fixture;
   const db = new pg.Client({ connectionString: env.db });
   await db.connect();
   const slack = await startFakeSlack({ port: Number(new URL(env.api!).port) });
-  const { rows: previous } = await db.query(
-    'select id, slack_user_id from public.users where email = any($1)',
-    [Object.values(emails)],
-  );
-  for (const [who, email] of Object.entries(emails)) {
-    await db.query('update public.users set slack_user_id = $1 where email = $2', [
-      slackIds[who as keyof typeof slackIds],
-      email,
-    ]);
-  }
-  const { rows: [secret] } = await db.query(
-    "select value from private.app_settings where key = 'notifications_webhook_secret'",
-  );
   const webhookSecret = `bo-stack-${suffix}`;
+  const restore = [
+    await linkSlackUsers(db, slackLinks()),
+    await useWebhookSecret(db, webhookSecret),
+  ];
   // Orders an interrupted earlier run of this file left behind would make its fixtures
   // duplicates (409): they are this file's test data, removed here.
   await db.query(
@@ -104,16 +103,10 @@ async function setup(): Promise<Fixture> {
      where u.id = b.owner_id and u.email = $1 and b.bo_number in ('HMZ-0417', 'PO-7781')`,
     [emails.rep],
   );
-  await db.query(
-    `insert into private.app_settings (key, value) values ('notifications_webhook_secret', $1)
-     on conflict (key) do update set value = excluded.value`,
-    [webhookSecret],
-  );
   fixture = {
     db,
     slack,
-    previous,
-    previousSecret: secret?.value ?? null,
+    restore,
     webhookSecret,
     orders: [],
   };
@@ -1036,22 +1029,7 @@ Deno.test({
   ...opts,
   async fn() {
     const f = await setup();
-    for (const u of f.previous) {
-      await f.db.query('update public.users set slack_user_id = $1 where id = $2', [
-        u.slack_user_id,
-        u.id,
-      ]);
-    }
-    if (f.previousSecret === null) {
-      await f.db.query(
-        "delete from private.app_settings where key = 'notifications_webhook_secret'",
-      );
-    } else {
-      await f.db.query(
-        "update private.app_settings set value = $1 where key = 'notifications_webhook_secret'",
-        [f.previousSecret],
-      );
-    }
+    for (const undo of f.restore) await undo();
     await f.db.query('delete from public.booking_orders where id = any($1::uuid[])', [f.orders]);
     await f.db.end();
     await f.slack.close();

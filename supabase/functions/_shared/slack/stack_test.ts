@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { type FakeSlack, startFakeSlack } from './testing/fake_slack.ts';
+import { linkSlackUsers, type Restore, useWebhookSecret } from './testing/stack_links.ts';
 import {
   buttonClick,
   directMessage,
@@ -63,8 +64,8 @@ interface Fixture {
   db: pg.Client;
   fake: FakeSlack;
   order: string;
-  previousSlackIds: Array<{ id: string; slack_user_id: string | null }>;
-  previousSecret: string | null;
+  /** Puts the Slack links and the webhook secret back (cleanup). */
+  restore: Restore[];
   webhookSecret: string;
 }
 let fixture: Fixture | null = null;
@@ -75,25 +76,16 @@ async function setup(): Promise<Fixture> {
   await db.connect();
   const port = Number(new URL(env.api!).port);
   const fake = await startFakeSlack({ port });
-  const { rows: previousSlackIds } = await db.query(
-    'select id, slack_user_id from public.users where email = any($1)',
-    [Object.values(emails)],
-  );
-  for (const [who, email] of Object.entries(emails)) {
-    await db.query('update public.users set slack_user_id = $1 where email = $2', [
-      slackIds[who as keyof typeof slackIds],
-      email,
-    ]);
-  }
-  const { rows: [secretRow] } = await db.query(
-    "select value from private.app_settings where key = 'notifications_webhook_secret'",
-  );
   const webhookSecret = `stack-test-${suffix}`;
-  await db.query(
-    `insert into private.app_settings (key, value) values ('notifications_webhook_secret', $1)
-                  on conflict (key) do update set value = excluded.value`,
-    [webhookSecret],
-  );
+  const restore = [
+    await linkSlackUsers(
+      db,
+      Object.fromEntries(
+        Object.entries(emails).map(([who, email]) => [email, slackIds[who as keyof typeof slackIds]]),
+      ),
+    ),
+    await useWebhookSecret(db, webhookSecret),
+  ];
   await db.query('begin');
   await db.query(
     `select set_config('request.jwt.claims', json_build_object('sub', (select id from public.users where email = $1), 'role', 'authenticated')::text, true),
@@ -120,8 +112,7 @@ async function setup(): Promise<Fixture> {
     db,
     fake,
     order: created.id,
-    previousSlackIds,
-    previousSecret: secretRow?.value ?? null,
+    restore,
     webhookSecret,
   };
   return fixture;
@@ -419,20 +410,7 @@ Deno.test({
   ...opts,
   async fn() {
     const f = await setup();
-    for (const u of f.previousSlackIds) {
-      await f.db.query('update public.users set slack_user_id = $1 where id = $2', [
-        u.slack_user_id,
-        u.id,
-      ]);
-    }
-    if (f.previousSecret === null) {
-      await f.db.query(
-        "delete from private.app_settings where key = 'notifications_webhook_secret'",
-      );
-    } else {await f.db.query(
-        "update private.app_settings set value = $1 where key = 'notifications_webhook_secret'",
-        [f.previousSecret],
-      );}
+    for (const undo of f.restore) await undo();
     await f.db.query('delete from public.booking_orders where id = $1', [f.order]);
     await f.db.end();
     await f.fake.close();
