@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createConnection } from 'node:net';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { loadConfig, type StackConfig } from '../src/config.ts';
 import { createDb, type Db } from '../src/db.ts';
@@ -685,6 +685,31 @@ describe('validation', () => {
     assert.equal(existsSync(diskPath(PRIV, key)), false);
     assert.equal(existsSync(diskPath(PUB, 'big.bin')), false);
     assert.deepEqual(await filesUnder(stagingDir()), []);
+  });
+
+  test('a body that breaks off while the upload is being authorized leaves no staging file', async () => {
+    const key = `${alice}/short-${run}.txt`;
+    const { port } = server.address() as AddressInfo;
+    // Shorter than its Content-Length, then the client stops sending: the body breaks off while
+    // the handler still asks the database whether the caller may write.
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((done) => {
+        const socket = createConnection(port, '127.0.0.1', () => {
+          socket.write(`POST /storage/v1/object/${PRIV}/${key} HTTP/1.1\r\nHost: x\r\n` +
+            `Authorization: Bearer ${aliceJwt}\r\napikey: ${gw.keys.anon}\r\nContent-Type: text/plain\r\n` +
+            'Content-Length: 1000\r\n\r\nonly a little');
+          socket.end();
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => done());
+        socket.resume();
+      });
+    }
+    for (let i = 0; i < 20 && (await filesUnder(stagingDir())).length; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await filesUnder(stagingDir()), []);
+    assert.ok(!(await rowNames(PRIV)).includes(key));
+    const whole = await asAlice.storage.from(PRIV).upload(key, Buffer.from('the whole body'), { contentType: 'text/plain' });
+    assert.equal(whole.error, null);
   });
 
   test('MIME types outside the bucket list answer 415', async () => {

@@ -154,6 +154,12 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
  * the log only.
  */
 function answerFailure(res: ServerResponse, url: URL, e: unknown): void {
+  if (res.req.readableAborted) {
+    // The request broke off (the client left, or its body was short and got its 400 already):
+    // reading it failed, which says nothing about the database or a bug.
+    res.destroy();
+    return;
+  }
   if (isDatabaseUnavailable(e)) {
     log.warn('database unavailable', { path: url.pathname, error: (e as Error).message });
     if (!res.headersSent) {

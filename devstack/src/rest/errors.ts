@@ -148,5 +148,6 @@ export function toHttpError(e: unknown, role: string): HttpError {
     // Socket-level failures (ECONNREFUSED…), a connection cut mid-request: PostgREST's answer.
     return restError(503, 'PGRST000', 'Could not connect with the database', (e as Error).message, null, { 'retry-after': '1' });
   }
-  return restError(500, 'PGRST000', 'Internal error of the local REST API', (e as Error)?.message ?? String(e));
+  // PostgREST's code for its own internal errors; PGRST000 means "could not connect" (503) only.
+  return restError(500, 'PGRSTX00', 'Internal error of the local REST API', (e as Error)?.message ?? String(e));
 }

@@ -63,7 +63,7 @@ export function createRestHandler(gw: Gateway): ApiHandler {
     } catch (e) {
       const err = toHttpError(e, role);
       // Postgres errors are the caller's business; anything else here is a bug worth a log line.
-      if (!(e instanceof HttpError) && err.status === 500 && (err.body as { code?: string }).code === 'PGRST000') {
+      if (!(e instanceof HttpError) && err.status === 500 && (err.body as { code?: string }).code === 'PGRSTX00') {
         log.error('unexpected error', { path, error: (e as Error)?.stack ?? String(e) });
       }
       if (method === 'HEAD') send(res, err.status, null, err.headers);

@@ -72,8 +72,14 @@ export async function stageStream(storageDir: string, body: Readable, limit: num
         if (!ended) fail(errors.invalidRequest('The request was aborted'));
       });
       out.once('error', fail);
+      // A body that broke off before anyone listened (a client gone, or a body shorter than its
+      // Content-Length, while the upload was being authorized) emits nothing any more.
+      if (body.readableAborted) fail(errors.invalidRequest('The request was aborted'));
     });
   } catch (e) {
+    // The file is opened asynchronously: removed before the open completed, it would be
+    // created afterwards and stay. Wait until the stream has closed it.
+    if (!out.closed) await new Promise<void>((r) => out.once('close', () => r()));
     await unlink(path).catch(() => {});
     throw e;
   }
