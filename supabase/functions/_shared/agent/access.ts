@@ -2,6 +2,7 @@
 // person and their companies, public.held_permissions() for the permissions the agent needs
 // to decide on — both with the caller's JWT, in parallel.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../database_unavailable.ts';
 import type { CallerAccess } from './types.ts';
 
 export class AccessError extends Error {
@@ -21,6 +22,13 @@ export async function loadCallerAccess(
   const error = context.error ?? held.error;
   if (error) {
     if (error.code === '42501') throw new AccessError(403, 'no_platform_user', error.message);
+    if (isDatabaseUnavailable(error, context.error ? context.status : held.status)) {
+      throw new AccessError(
+        503,
+        'database_unavailable',
+        `Your access could not be checked. ${DATABASE_UNAVAILABLE_MESSAGE}`,
+      );
+    }
     throw new AccessError(
       502,
       'access_unavailable',

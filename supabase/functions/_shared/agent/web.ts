@@ -4,6 +4,11 @@
 // is used for one thing only — writing ai_costs rows, which API roles cannot do.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createSseChannel } from '../channel.ts';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  databaseUnavailableResponse,
+  isDatabaseUnavailable,
+} from '../database_unavailable.ts';
 import { handleUpload } from '../files/upload.ts';
 import { corsHeaders, errorResponse, jwtClaims } from '../http.ts';
 import type { ChatProvider } from '../llm/mod.ts';
@@ -126,12 +131,23 @@ export function createChatHandler(
     // Everything the turn needs first, at once. A new conversation is started alongside: its
     // insert policy already requires sales:chat:use, so it cannot exist for someone refused.
     const [caller, found, attachments] = await Promise.all([
-      loadCallerAccess(db, wanted),
+      loadCallerAccess(db, wanted).catch((e: Error) => e),
       body.conversation_id
         ? store.findConversation(body.conversation_id)
         : store.createConversation(title, 'web').catch((e: Error) => e),
       loadAttachments(db, body.file_ids).catch((e: Error) => e),
     ]);
+    // Do not leave an empty conversation behind for a message that goes no further (best
+    // effort: when the database is away, the delete fails like the rest).
+    const dropNew = async () => {
+      if (!body.conversation_id && found && !(found instanceof Error)) {
+        await db.from('conversations').delete().eq('id', found.id);
+      }
+    };
+    if (caller instanceof Error) {
+      await dropNew().catch(() => {});
+      throw caller;
+    }
     if (!caller.held.has('sales:chat:use')) {
       return errorResponse(
         403,
@@ -141,10 +157,7 @@ export function createChatHandler(
     }
     if (found instanceof Error) throw found;
     if (attachments instanceof Error) {
-      // Do not leave an empty conversation behind for a refused message.
-      if (!body.conversation_id && found) {
-        await db.from('conversations').delete().eq('id', found.id);
-      }
+      await dropNew();
       throw attachments;
     }
     if (!found) return errorResponse(404, 'conversation_not_found', 'No such conversation.');
@@ -173,13 +186,17 @@ export function createChatHandler(
       text: body.message,
       attachments,
     }).catch(async (e) => {
-      console.error('chat turn failed', e);
+      const unavailable = isDatabaseUnavailable(e);
+      if (unavailable) console.warn('chat turn ended: database unavailable', (e as Error).message);
+      else console.error('chat turn failed', e);
       await channel.send({
         type: 'error',
-        error: {
-          code: 'internal_error',
-          message: 'Something went wrong on our side; please try again.',
-        },
+        error: unavailable
+          ? { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE }
+          : {
+            code: 'internal_error',
+            message: 'Something went wrong on our side; please try again.',
+          },
       });
       await channel.send({ type: 'done', message_id: null });
     }).finally(() => channel.close());
@@ -210,6 +227,10 @@ export function createChatHandler(
     } catch (e) {
       if (e instanceof AccessError) return errorResponse(e.status, e.code, e.message);
       if (e instanceof AttachmentNotFound) return errorResponse(404, 'file_not_found', e.message);
+      if (isDatabaseUnavailable(e)) {
+        console.warn('chat request refused: database unavailable', (e as Error).message);
+        return databaseUnavailableResponse();
+      }
       console.error('chat request failed', e);
       return errorResponse(500, 'internal_error', 'Something went wrong on our side.');
     }

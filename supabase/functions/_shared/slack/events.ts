@@ -5,7 +5,8 @@
 //   2. url_verification → echo the challenge;
 //   3. drop what is not for us (bot messages, other subtypes, channel chatter) without a claim;
 //   4. claim the delivery key in slack_events_seen — a retry (X-Slack-Retry-Num) or a duplicate
-//      finds it taken and is acknowledged without running again;
+//      finds it taken and is acknowledged without running again; with the database away the
+//      claim fails, the answer is 503 and Slack's retry is the first delivery;
 //   5. answer 200 and continue in the background (background.ts): identity, then the work.
 // The one synchronous exception is a modal submission: Slack shows validation errors only in the
 // answer to that request, so the reason is checked and the action run (under a time budget) first.
@@ -14,6 +15,7 @@
 // whose users.slack_user_id matches; unknown or deactivated members get the linking message and
 // nothing else runs. Actions run in SQL as that user (public.slack_act).
 import type { WebClient } from '@slack/web-api';
+import { databaseUnavailableResponse, isDatabaseUnavailable } from '../database_unavailable.ts';
 import { errorResponse, json } from '../http.ts';
 import { type BackgroundRunner, createBackgroundRunner } from './background.ts';
 import {
@@ -463,6 +465,11 @@ export function createSlackEventsHandler(
     } catch (e) {
       if (e instanceof SyntaxError) {
         return errorResponse(400, 'invalid_json', 'The body is not valid JSON.');
+      }
+      if (isDatabaseUnavailable(e)) {
+        // Nothing was claimed: Slack retries a non-2xx, and the retry claims and runs it once.
+        console.warn('slack-events: database unavailable', (e as Error).message);
+        return databaseUnavailableResponse();
       }
       console.error('slack-events failed', e);
       return errorResponse(500, 'internal_error', 'Something went wrong on our side.');

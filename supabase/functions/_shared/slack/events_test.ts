@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { collectingRunner } from './background.ts';
 import { createSlackClient } from './client.ts';
 import { createSlackEventsHandler, type SlackChatMessage } from './events.ts';
+import { DatabaseError } from './store.ts';
 import { startFakeSlack } from './testing/fake_slack.ts';
 import { MemorySlackStore } from './testing/memory_store.ts';
 import {
@@ -107,6 +108,32 @@ Deno.test('events: a retried event (same event_id) is processed once', async () 
   assert.equal(t.chats.length, 1);
   assert.equal(t.chats[0].text, 'hello');
   assert.equal(t.chats[0].identity.name, 'Karim Saleh');
+  await t.done();
+});
+
+Deno.test('events: with the database away, 503 and nothing claimed; the redelivery runs once', async () => {
+  const t = await setup();
+  const claim = t.store.claim.bind(t.store);
+  t.store.claim = () =>
+    Promise.reject(
+      new DatabaseError('57P01', 'terminating connection due to administrator command'),
+    );
+  const envelope = eventEnvelope(directMessage('UREP000001', 'during the restart'));
+  const refused = await t.handler(await signedEvent(URL_, SECRET, envelope));
+  assert.equal(refused.status, 503);
+  assert.equal((await refused.json()).error.code, 'database_unavailable');
+  t.store.claim = () => Promise.reject(new Error('Connection terminated unexpectedly'));
+  const stillDown = await t.handler(await signedEvent(URL_, SECRET, envelope, { retryNum: 1 }));
+  assert.equal(stillDown.status, 503);
+  await stillDown.body?.cancel();
+  t.store.claim = claim;
+  const redelivered = await t.handler(await signedEvent(URL_, SECRET, envelope, { retryNum: 2 }));
+  assert.equal(redelivered.status, 200);
+  assert.deepEqual(await redelivered.json(), { ok: true });
+  const again = await t.handler(await signedEvent(URL_, SECRET, envelope, { retryNum: 3 }));
+  assert.deepEqual(await again.json(), { ok: true, duplicate: true });
+  await t.background.settle();
+  assert.deepEqual(t.chats.map((c) => c.text), ['during the restart']);
   await t.done();
 });
 
