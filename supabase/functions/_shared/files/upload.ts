@@ -34,6 +34,45 @@ export function limitedStream(
   );
 }
 
+/** The boundary named in a multipart Content-Type (quoted or not), or null. */
+export function multipartBoundary(contentType: string): string | null {
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? (m[1] ?? m[2]) : null;
+}
+
+/** How much of the end of a body is kept to find the closing delimiter (and a short epilogue). */
+const TAIL_BYTES = 4096;
+
+/** Passes bytes through and keeps the last TAIL_BYTES of them for `tail()`. */
+function keepingTail(body: ReadableStream<Uint8Array>) {
+  let tail = new Uint8Array(0);
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const keep = Math.max(0, Math.min(tail.length, TAIL_BYTES - chunk.length));
+        const next = new Uint8Array(keep + Math.min(chunk.length, TAIL_BYTES));
+        next.set(tail.subarray(tail.length - keep));
+        next.set(chunk.subarray(Math.max(0, chunk.length - TAIL_BYTES)), keep);
+        tail = next;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return { stream, tail: () => tail };
+}
+
+/**
+ * True when the body ends with the multipart close delimiter ("--boundary--", then at most a
+ * short epilogue). A body cut short lacks it — and a lenient parser would return the parts
+ * before the cut as if nothing were missing.
+ */
+export function endsWithCloseDelimiter(tail: Uint8Array, boundary: string): boolean {
+  // The boundary is ASCII; whatever the file's bytes decode to does not move it.
+  const text = new TextDecoder().decode(tail);
+  const at = text.lastIndexOf(`--${boundary}`);
+  return at >= 0 && text.startsWith('--', at + 2 + boundary.length);
+}
+
 function tooLarge(limit: number): Response {
   return errorResponse(
     413,
@@ -89,14 +128,19 @@ export async function receiveUpload(
     return tooLarge(limit);
   }
   if (!req.body) return errorResponse(400, 'file_missing', 'The request has no body.');
+  const boundary = multipartBoundary(contentType);
+  if (!boundary) {
+    await req.body.cancel().catch(() => {});
+    return errorResponse(400, 'bad_multipart', 'The multipart Content-Type names no boundary.');
+  }
 
   let form: FormData;
+  const body = keepingTail(limitedStream(req.body, limit + MULTIPART_OVERHEAD));
   try {
-    const body = limitedStream(req.body, limit + MULTIPART_OVERHEAD);
     form = await new Request(req.url, {
       method: 'POST',
       headers: { 'content-type': contentType },
-      body,
+      body: body.stream,
     })
       .formData();
   } catch (e) {
@@ -107,6 +151,13 @@ export async function receiveUpload(
       400,
       'bad_multipart',
       `The upload could not be read: ${(e as Error).message}`,
+    );
+  }
+  if (!endsWithCloseDelimiter(body.tail(), boundary)) {
+    return errorResponse(
+      400,
+      'bad_multipart',
+      'The upload was cut short: the multipart body ends before its closing boundary. Send it again.',
     );
   }
   const files = form.getAll('file');

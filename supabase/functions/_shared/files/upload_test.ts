@@ -1,7 +1,12 @@
 // The upload handler's own limits and checks, before anything is stored.
 import assert from 'node:assert/strict';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { handleUpload, limitedStream } from './upload.ts';
+import {
+  endsWithCloseDelimiter,
+  handleUpload,
+  limitedStream,
+  multipartBoundary,
+} from './upload.ts';
 
 const noDb = {} as SupabaseClient;
 const PNG = new Uint8Array([
@@ -102,6 +107,49 @@ Deno.test('upload: only multipart, with the file in "file"', async () => {
   );
   assert.equal(missing.status, 400);
   assert.equal((await missing.json()).error.code, 'file_missing');
+});
+
+Deno.test('upload: a multipart body cut before its closing boundary is bad_multipart', async () => {
+  const big = new Uint8Array(48 * 1024).fill(7);
+  big.set(PNG);
+  const whole = multipart('creative.png', big, 'image/png');
+  const type = whole.headers.get('content-type')!;
+  const bytes = new Uint8Array(await whole.arrayBuffer());
+  for (const cut of [4096, 40, 3]) {
+    const res = await handleUpload(
+      new Request('http://local/chat/upload', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: bytes.slice(0, bytes.length - cut),
+      }),
+      { db: noDb, userId: 'u' },
+    );
+    assert.equal(res.status, 400, `cut by ${cut} bytes`);
+    const { error } = await res.json();
+    assert.equal(error.code, 'bad_multipart', `cut by ${cut} bytes: ${error.message}`);
+    assert.match(error.message, /cut short|could not be read/);
+  }
+  const noBoundary = await handleUpload(
+    new Request('http://local/chat/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; charset=utf-8' },
+      body: bytes,
+    }),
+    { db: noDb, userId: 'u' },
+  );
+  assert.equal((await noBoundary.json()).error.code, 'bad_multipart');
+});
+
+Deno.test('the close delimiter is found in the tail of a body, quoted boundaries too', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  assert.equal(multipartBoundary('multipart/form-data; boundary=abc'), 'abc');
+  assert.equal(multipartBoundary('multipart/form-data; boundary="a b;c"; x=y'), 'a b;c');
+  assert.equal(multipartBoundary('multipart/form-data'), null);
+  assert.ok(endsWithCloseDelimiter(enc('data\r\n--abc--\r\n'), 'abc'));
+  assert.ok(endsWithCloseDelimiter(enc('data\r\n--abc--'), 'abc'));
+  assert.ok(!endsWithCloseDelimiter(enc('data\r\n--abc\r\nmore part'), 'abc'));
+  assert.ok(!endsWithCloseDelimiter(enc('--abc-'), 'abc'));
+  assert.ok(!endsWithCloseDelimiter(enc('file bytes only'), 'abc'));
 });
 
 Deno.test('limitedStream passes bytes under the limit unchanged', async () => {
