@@ -114,3 +114,17 @@ describe('gateway', () => {
     assert.equal((await r.json()).error_code, 'bad_json');
   });
 });
+
+describe('gateway shutdown', () => {
+  it('stops even while a request holds a database connection for good', async () => {
+    const gw = await startGateway(loadConfig(), { port: 0, withNetWorker: false, closeGraceMs: 300 });
+    // A connection checked out and never released: the pool alone would wait for it forever.
+    const held = await gw.gw.db.api.connect();
+    const closed = await Promise.race([
+      gw.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000).unref()),
+    ]);
+    held.release(true);
+    assert.equal(closed, 'closed');
+  });
+});

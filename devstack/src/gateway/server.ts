@@ -54,6 +54,8 @@ export interface GatewayOptions {
   port?: number;
   signInsPerMinute?: number;
   withNetWorker?: boolean;
+  /** How long close() waits for connections still in use (default 5 s). */
+  closeGraceMs?: number;
 }
 
 export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}): Promise<RunningGateway> {
@@ -141,11 +143,23 @@ export async function startGateway(cfg: StackConfig, opts: GatewayOptions = {}):
       workers.stopAll();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await net.stop();
-      await metrics.close();
-      await db.close();
+      // A pool ends only once every connection is back, and a request may hold one for good (a
+      // query that never returns, a database that hangs in shutdown): stopping waits a little,
+      // then leaves the rest to the process exit and Postgres's fast shutdown.
+      await settleWithin(opts.closeGraceMs ?? 5_000, { 'pg_net worker': net.stop(), metrics: metrics.close(), database: db.close() });
     },
   };
+}
+
+/** Waits until every piece of `work` has settled, or `ms` have passed; logs what was left. */
+async function settleWithin(ms: number, work: Record<string, Promise<unknown>>): Promise<void> {
+  const pending = new Set(Object.keys(work));
+  let timer: NodeJS.Timeout | undefined;
+  const settled = Promise.allSettled(Object.entries(work).map(([name, p]) => p.finally(() => pending.delete(name))));
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+  const outcome = await Promise.race([settled, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') log.warn('stopped without waiting any longer', { pending: [...pending], waitedMs: ms });
 }
 
 /**

@@ -5,7 +5,7 @@ import { identifyCaller } from '../gateway/context.ts';
 import { HttpError, send } from '../http.ts';
 import { logger } from '../log.ts';
 import { createCatalog } from './catalog.ts';
-import { notSupported, restError, toHttpError } from './errors.ts';
+import { invalidBody, notSupported, restError, toHttpError } from './errors.ts';
 import { checkContentType, negotiateMedia, preferencesOf, schemaOf } from './headers.ts';
 import type { RestRequest, RestResult } from './request.ts';
 import { handleRpc } from './rpc.ts';
@@ -61,7 +61,8 @@ export function createRestHandler(gw: Gateway): ApiHandler {
       const result = target.kind === 'rpc' ? await handleRpc(r, target.name) : await handleTable(r, target.name);
       write(res, method, result);
     } catch (e) {
-      const err = toHttpError(e, role);
+      // A body that broke off fails its read with a socket error: the client's doing, not an outage.
+      const err = req.readableAborted && !(e instanceof HttpError) ? invalidBody('The request body was cut short') : toHttpError(e, role);
       // Postgres errors are the caller's business; anything else here is a bug worth a log line.
       if (!(e instanceof HttpError) && err.status === 500 && (err.body as { code?: string }).code === 'PGRSTX00') {
         log.error('unexpected error', { path, error: (e as Error)?.stack ?? String(e) });

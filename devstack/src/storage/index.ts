@@ -13,7 +13,7 @@ import { logger } from '../log.ts';
 import { findBucket } from './bucket-settings.ts';
 import { handleBucketRoute } from './buckets.ts';
 import { requireCaller } from './caller.ts';
-import { errors, sendStorageError, toStorageError } from './errors.ts';
+import { errors, sendStorageError, StorageError, toStorageError } from './errors.ts';
 import { assertValidKey, decodeKey, decodePiece, rawApiPath, rawSegments } from './object-paths.ts';
 import { objectInfo, serveObject } from './downloads.ts';
 import { listObjects } from './list.ts';
@@ -153,7 +153,8 @@ export function createStorageHandler(gw: Gateway): ApiHandler {
     try {
       await route(gw, req, res, path, url);
     } catch (e) {
-      const err = toStorageError(e);
+      // A body that broke off fails its read with a socket error: the client's doing, not an outage.
+      const err = req.readableAborted && !(e instanceof StorageError) ? errors.invalidRequest('The request was aborted') : toStorageError(e);
       // The database being away is an outage to note, not a bug to chase.
       if (err.status === 503) log.warn('storage request refused', { method: req.method, path: url.pathname, error: String(e) });
       else if (err.status >= 500 && err.status !== 501) {
