@@ -1,6 +1,7 @@
 // Stores a file in the caller's uploads folder and tracks it in `documents` (spec §8):
 // `uploads/<user_id>/<YYYY>/<MM>/<DD>/<uuid>_<safe name>`, SHA-256 for de-duplication, all with
 // the caller's JWT so the storage policy (owner folder) and the documents policies decide.
+import { isDatabaseUnavailable } from '../database_unavailable.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { safeFileName } from './validate.ts';
 
@@ -27,7 +28,12 @@ export interface StoredFile {
 }
 
 export class FileStoreError extends Error {
-  constructor(readonly code: 'storage_failed' | 'record_failed', message: string) {
+  constructor(
+    readonly code: 'storage_failed' | 'record_failed',
+    message: string,
+    /** The database or API was unreachable: worth a retry (503), not a fault of ours (502). */
+    readonly unavailable = false,
+  ) {
     super(message);
   }
 }
@@ -92,9 +98,15 @@ export async function storeUserFile(
     upsert: false,
   });
   if (upload.error) {
-    throw new FileStoreError('storage_failed', `could not store the file: ${upload.error.message}`);
+    const status = (upload.error as { status?: number; statusCode?: string }).status ??
+      Number((upload.error as { statusCode?: string }).statusCode);
+    throw new FileStoreError(
+      'storage_failed',
+      `could not store the file: ${upload.error.message}`,
+      isDatabaseUnavailable(upload.error, status),
+    );
   }
-  const { data, error } = await db.from('documents').insert({
+  const { data, error, status } = await db.from('documents').insert({
     id,
     bucket: 'uploads',
     storage_path: path,
@@ -108,7 +120,11 @@ export async function storeUserFile(
   if (error) {
     // No object without its documents row.
     await db.storage.from('uploads').remove([path]);
-    throw new FileStoreError('record_failed', `could not record the file: ${error.message}`);
+    throw new FileStoreError(
+      'record_failed',
+      `could not record the file: ${error.message}`,
+      isDatabaseUnavailable(error, status),
+    );
   }
   return describe(data, false);
 }

@@ -2,6 +2,7 @@
 // folder. The size limit holds whatever the client claims: a Content-Length over it is refused
 // before reading, and a body that streams past it (chunked, or a lying header) is cut off. The
 // type comes from the bytes (validate.ts), never from the client's Content-Type.
+import { databaseUnavailableResponse } from '../database_unavailable.ts';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { errorResponse, json } from '../http.ts';
 import { FileStoreError, storeUserFile } from './store.ts';
@@ -193,7 +194,9 @@ export async function handleUpload(req: Request, options: UploadOptions): Promis
     });
     return json({ ...stored, kind: accepted.kind }, stored.duplicate ? 200 : 201);
   } catch (e) {
-    if (e instanceof FileStoreError) return errorResponse(502, e.code, e.message);
+    if (e instanceof FileStoreError) {
+      return e.unavailable ? databaseUnavailableResponse() : errorResponse(502, e.code, e.message);
+    }
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 // The upload handler's own limits and checks, before anything is stored.
 import assert from 'node:assert/strict';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import {
   endsWithCloseDelimiter,
   handleUpload,
@@ -138,6 +138,21 @@ Deno.test('upload: a multipart body cut before its closing boundary is bad_multi
     { db: noDb, userId: 'u' },
   );
   assert.equal((await noBoundary.json()).error.code, 'bad_multipart');
+});
+
+Deno.test('upload: an API that cannot be reached is 503 database_unavailable (retry), never a 502', async () => {
+  // A real client aimed at a closed port: the connection is refused, as during a restart.
+  const unreachable = createClient('http://127.0.0.1:9', 'anon-key', {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+  const png = new Uint8Array(64);
+  png.set(PNG);
+  const res = await handleUpload(multipart('photo.png', png, 'image/png'), {
+    db: unreachable,
+    userId: '00000000-0000-4000-8000-000000000001',
+  });
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).error.code, 'database_unavailable');
 });
 
 Deno.test('the close delimiter is found in the tail of a body, quoted boundaries too', () => {
