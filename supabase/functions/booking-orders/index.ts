@@ -6,19 +6,20 @@ import {
   createBookingOrdersHandler,
   reasoningEffortFromEnv,
 } from '../_shared/booking_orders/mod.ts';
+import { projectEnv } from '../_shared/env.ts';
 import { providerFromEnv } from '../_shared/llm/mod.ts';
 import { llmCheck, withProbes } from '../_shared/probes.ts';
 
-function required(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+const { supabaseUrl, anonKey, serviceRoleKey } = projectEnv();
 
-Deno.serve(withProbes('booking-orders', createBookingOrdersHandler({
-  supabaseUrl: required('SUPABASE_URL'),
-  anonKey: required('SUPABASE_ANON_KEY'),
-  serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
-  provider: providerFromEnv(),
-  reasoningEffort: reasoningEffortFromEnv(),
-}), { llm: llmCheck }));
+Deno.serve(withProbes(
+  'booking-orders',
+  createBookingOrdersHandler({
+    supabaseUrl,
+    anonKey,
+    serviceRoleKey,
+    provider: providerFromEnv(),
+    reasoningEffort: reasoningEffortFromEnv(),
+  }),
+  { llm: llmCheck },
+));

@@ -4,20 +4,21 @@
 // on public.conversations (owner-only RLS). The work is in _shared/agent. Probes: GET
 // /chat/health and /chat/ready (_shared/probes.ts; the LLM provider is one of the checks).
 import { createChatHandler, imageGeneratorFromEnv, settingsFromEnv } from '../_shared/agent/mod.ts';
+import { projectEnv } from '../_shared/env.ts';
 import { providerFromEnv } from '../_shared/llm/mod.ts';
 import { llmCheck, withProbes } from '../_shared/probes.ts';
 
-function required(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+const { supabaseUrl, anonKey, serviceRoleKey } = projectEnv();
 
-Deno.serve(withProbes('chat', createChatHandler({
-  supabaseUrl: required('SUPABASE_URL'),
-  anonKey: required('SUPABASE_ANON_KEY'),
-  serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
-  provider: providerFromEnv(),
-  images: imageGeneratorFromEnv(),
-  settings: settingsFromEnv(),
-}), { llm: llmCheck }));
+Deno.serve(withProbes(
+  'chat',
+  createChatHandler({
+    supabaseUrl,
+    anonKey,
+    serviceRoleKey,
+    provider: providerFromEnv(),
+    images: imageGeneratorFromEnv(),
+    settings: settingsFromEnv(),
+  }),
+  { llm: llmCheck },
+));
