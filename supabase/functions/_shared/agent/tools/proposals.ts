@@ -155,17 +155,18 @@ async function requestAndDeliver(
   if (typeof pdfPath !== 'string') {
     throw new ToolError('render_failed', `the ${label} job finished without a PDF`);
   }
-  const file = await signedFile(
-    ctx.db,
-    'proposals',
-    pdfPath,
-    `${label} for ${request.client_name}`,
-  );
+  const title = `${label} for ${request.client_name}`;
+  const files = [await signedFile(ctx.db, 'proposals', pdfPath, title)];
+  // The editable deck beside the PDF: sales people adjust slides before sending.
+  const pptxPath = wait.job.result?.pptx_path;
+  if (typeof pptxPath === 'string') {
+    files.push(await signedFile(ctx.db, 'proposals', pptxPath, `${title} (editable deck)`));
+  }
   return {
     ok: true,
-    data: { ...base, status: 'ready', file: file.filename },
+    data: { ...base, status: 'ready', file: files[0].filename, files: files.map((f) => f.filename) },
     summary: `${label} ready`,
-    files: [file],
+    files,
   };
 }
 

@@ -101,11 +101,15 @@ const separate = {
   },
 };
 
-Deno.test('separate proposal: the request_proposal request, then a PDF link once rendered', async () => {
+Deno.test('separate proposal: the request_proposal request, then PDF and PPTX links once rendered', async () => {
   const { db, rpcs } = fakeDb([
     { status: 'queued' },
     { status: 'running', progress: 40 },
-    { status: 'succeeded', progress: 100, result: { pdf_path: 'u-1/2026/11/emirates-nbd.pdf' } },
+    {
+      status: 'succeeded',
+      progress: 100,
+      result: { pdf_path: 'u-1/2026/11/emirates-nbd.pdf', pptx_path: 'u-1/2026/11/emirates-nbd.pptx' },
+    },
   ]);
   const events: ChatEvent[] = [];
   const outcome = await executeToolCall(separate, proposalTools, context(db, events));
@@ -138,6 +142,13 @@ Deno.test('separate proposal: the request_proposal request, then a PDF link once
     filename: 'emirates-nbd.pdf',
     title: 'proposal for Emirates NBD',
     kind: 'pdf',
+  }, {
+    bucket: 'proposals',
+    path: 'u-1/2026/11/emirates-nbd.pptx',
+    url: 'http://storage/proposals/u-1/2026/11/emirates-nbd.pptx?expires=86400',
+    filename: 'emirates-nbd.pptx',
+    title: 'proposal for Emirates NBD (editable deck)',
+    kind: 'pptx',
   }]);
   assert.deepEqual(events.map((e) => (e as { message: string }).message), [
     'Building the proposal…',
