@@ -35,6 +35,45 @@ export function sniffOriginal(bytes: Buffer): OriginalKind | null {
   return null;
 }
 
+/**
+ * Pixels an image original may declare (as the GIF decoder's limit). Its header is read before
+ * anything is decoded: a few KB of PNG or an empty BMP body can stand for gigabytes of pixels,
+ * which pdf-lib or OpenCV would allocate in the renderer's own process.
+ */
+export const MAX_ORIGINAL_PIXELS = 50_000_000;
+
+/** Width and height an image header declares (PNG, BMP, WebP); null when it cannot tell. */
+export function declaredImageSize(bytes: Buffer): { width: number; height: number } | null {
+  if (bytes.length >= 24 && starts(bytes, [0x89, 0x50, 0x4e, 0x47])) {
+    return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  }
+  if (bytes.length >= 26 && starts(bytes, [0x42, 0x4d])) {
+    // BITMAPINFOHEADER and later: signed 32-bit sizes (a negative height is a top-down image);
+    // the old 12-byte core header has 16-bit sizes.
+    return bytes.readUInt32LE(14) === 12
+      ? { width: bytes.readUInt16LE(18), height: bytes.readUInt16LE(20) }
+      : { width: Math.abs(bytes.readInt32LE(18)), height: Math.abs(bytes.readInt32LE(22)) };
+  }
+  if (bytes.length >= 30 && starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8)) {
+    const format = bytes.toString('latin1', 12, 16);
+    if (format === 'VP8X') return { width: 1 + bytes.readUIntLE(24, 3), height: 1 + bytes.readUIntLE(27, 3) };
+    if (format === 'VP8L') {
+      const bits = bytes.readUInt32LE(21);
+      return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >>> 14) & 0x3fff) };
+    }
+    if (format === 'VP8 ') return { width: bytes.readUInt16LE(26) & 0x3fff, height: bytes.readUInt16LE(28) & 0x3fff };
+  }
+  return null;
+}
+
+function assertImageSize(bytes: Buffer, filename: string): void {
+  const size = declaredImageSize(bytes);
+  if (size && size.width * size.height > MAX_ORIGINAL_PIXELS) {
+    throw new OriginalDocumentError(`the original booking order "${filename}" is too large an image: ` +
+      `${size.width} × ${size.height} pixels (at most ${MAX_ORIGINAL_PIXELS / 1_000_000} million pixels)`);
+  }
+}
+
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN_PT = 28.35; // 10 mm
 
@@ -60,6 +99,7 @@ export interface OriginalOptions {
 export async function originalToPdf(bytes: Buffer, filename: string, options: OriginalOptions = {}): Promise<Buffer> {
   const convert = options.convert ?? convertOfficeToPdf;
   const kind = sniffOriginal(bytes);
+  if (kind === 'png' || kind === 'other-image') assertImageSize(bytes, filename);
   try {
     switch (kind) {
       case 'pdf':
