@@ -14,6 +14,34 @@ export interface ExtractedText {
 
 export const MAX_EXTRACTED_CHARS = 30_000;
 
+/**
+ * The most the XML parts read from one Office file may unpack to. A few MB of zip can declare
+ * gigabytes (a zip bomb); fflate allocates what an entry declares, so the declared sizes are
+ * checked before anything is inflated. Real order forms and sheets are far below this.
+ */
+export const MAX_UNZIPPED_BYTES = 64 * 1024 * 1024;
+
+/** The wanted parts of an OOXML file, refusing before inflating when they would be too large. */
+function unzipParts(
+  bytes: Uint8Array,
+  wanted: (name: string) => boolean,
+  limit = MAX_UNZIPPED_BYTES,
+): Record<string, Uint8Array> {
+  let declared = 0;
+  return unzipSync(bytes, {
+    filter: (file) => {
+      if (!wanted(file.name)) return false;
+      declared += file.originalSize;
+      if (declared > limit) {
+        throw new Error(
+          `its contents unpack to more than ${Math.round(limit / 1024 / 1024)} MB, which is not a normal Office document`,
+        );
+      }
+      return true;
+    },
+  });
+}
+
 function limited(text: string, detail: string, max: number): ExtractedText {
   const clean = text.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -67,11 +95,12 @@ function columnIndex(cellRef: string): number {
 
 /** Each sheet as tab-separated rows, under its name. */
 export function extractXlsxText(bytes: Uint8Array, max = MAX_EXTRACTED_CHARS): ExtractedText {
-  const files = unzipSync(bytes, {
-    filter: (file) =>
-      file.name === 'xl/workbook.xml' || file.name === 'xl/sharedStrings.xml' ||
-      /^xl\/worksheets\/sheet\d+\.xml$/.test(file.name),
-  });
+  const files = unzipParts(
+    bytes,
+    (name) =>
+      name === 'xl/workbook.xml' || name === 'xl/sharedStrings.xml' ||
+      /^xl\/worksheets\/sheet\d+\.xml$/.test(name),
+  );
   const decoder = new TextDecoder();
   const read = (name: string) => (files[name] ? decoder.decode(files[name]) : '');
 
@@ -110,7 +139,7 @@ export function extractXlsxText(bytes: Uint8Array, max = MAX_EXTRACTED_CHARS): E
 
 /** Paragraphs of a Word document. */
 export function extractDocxText(bytes: Uint8Array, max = MAX_EXTRACTED_CHARS): ExtractedText {
-  const files = unzipSync(bytes, { filter: (file) => file.name === 'word/document.xml' });
+  const files = unzipParts(bytes, (name) => name === 'word/document.xml');
   const xml = new TextDecoder().decode(files['word/document.xml'] ?? new Uint8Array());
   const paragraphs = [...xml.matchAll(/<w:p\b[^>]*>([\s\S]*?)<\/w:p>/g)].map((m) =>
     textRuns(m[1], 'w:t')

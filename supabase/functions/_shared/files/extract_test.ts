@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { extractDocumentText, extractPdfText, extractXlsxText } from './extract.ts';
+import { strToU8, zipSync } from 'fflate';
+import {
+  extractDocumentText,
+  extractPdfText,
+  extractXlsxText,
+  MAX_UNZIPPED_BYTES,
+} from './extract.ts';
 import { tinyPdf, tinyXlsx } from './testing/fixtures.ts';
 
 Deno.test('extract: text of a PDF, page by page', async () => {
@@ -22,4 +28,14 @@ Deno.test('extract: long text is cut and says so; unknown types give null', asyn
   const extracted = await extractDocumentText('txt', new TextEncoder().encode('a'.repeat(50)), 10);
   assert.deepEqual(extracted, { text: 'a'.repeat(10), detail: '1 lines', truncated: true });
   assert.equal(await extractDocumentText('ppt', new Uint8Array([1, 2, 3])), null);
+});
+
+Deno.test('extract: an xlsx whose parts unpack past the limit is refused before inflating (zip bomb)', () => {
+  // 65 MB of zeros compresses to a few dozen KB: small to upload, huge to unpack.
+  const bomb = zipSync({
+    'xl/workbook.xml': strToU8('<workbook><sheets><sheet name="S"/></sheets></workbook>'),
+    'xl/worksheets/sheet1.xml': new Uint8Array(MAX_UNZIPPED_BYTES + 1024 * 1024),
+  }, { level: 9 });
+  assert.ok(bomb.length < 1024 * 1024, `the bomb is small (${bomb.length} bytes)`);
+  assert.throws(() => extractXlsxText(bomb), /unpack to more than 64 MB/);
 });
