@@ -20,6 +20,26 @@ export interface SlackFileOptions {
   botToken: string | null;
   fetch?: typeof fetch;
   limitBytes?: number;
+  /** Origins the bot token may be sent to; default slackFileOrigins(). */
+  allowedOrigins?: string[];
+}
+
+/**
+ * Where shared files may be downloaded from with the bot token: Slack's file host, and the
+ * origin of SLACK_API_URL when one is configured (a local stand-in of Slack in tests). The
+ * link comes from a signed event, but the token must never travel to any other host.
+ */
+export function slackFileOrigins(env: { get(name: string): string | undefined } = Deno.env): string[] {
+  const origins = ['https://files.slack.com'];
+  const api = env.get('SLACK_API_URL')?.trim();
+  if (api) {
+    try {
+      origins.push(new URL(api).origin);
+    } catch {
+      // An unparsable SLACK_API_URL fails in the Slack client already; it adds no origin here.
+    }
+  }
+  return origins;
 }
 
 export async function downloadSlackFile(
@@ -30,6 +50,15 @@ export async function downloadSlackFile(
   const limit = options.limitBytes ?? MAX_UPLOAD_BYTES;
   const url = file.url_private_download ?? file.url_private;
   if (!url) throw new SlackFileError(name, 'Slack sent no download link for it.');
+  let origin: string | null = null;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // not a URL: refused below
+  }
+  if (!origin || !(options.allowedOrigins ?? slackFileOrigins()).includes(origin)) {
+    throw new SlackFileError(name, 'its download link does not point to Slack, so it was not fetched.');
+  }
   if (!options.botToken) throw new SlackFileError(name, 'the Slack bot token is not configured.');
   if ((file.size ?? 0) > limit) {
     throw new SlackFileError(
