@@ -27,6 +27,7 @@ const renderer = createRenderServer({
   concurrency: config.renderConcurrency,
   process: (job) => processJob(job.job_id, deps),
   ready: readinessProbe(supabase, config.gotenbergUrl),
+  metricsToken: config.metricsToken,
 });
 
 renderer.server.listen(config.port, config.host, () => {

@@ -172,6 +172,18 @@ describe('GET /metrics', () => {
     const after = await (await fetch(`${base}/metrics`)).text();
     assert.ok(!after.includes('/jobs/123'), 'unknown paths are counted as route="other", never by their text');
   });
+
+  it('with a METRICS_TOKEN, answers only a scraper that presents it', async () => {
+    const { base } = await start({ operationsStats: null, metricsToken: 'scrape-token-0123456789' });
+    const anonymous = await fetch(`${base}/metrics`);
+    assert.equal(anonymous.status, 401);
+    const body = await anonymous.text();
+    assert.ok(!body.includes('mmg_'), 'no figure leaks with the refusal');
+    assert.equal((await fetch(`${base}/metrics`, { headers: { Authorization: 'Bearer wrong' } })).status, 401);
+    const scraper = await fetch(`${base}/metrics`, { headers: { Authorization: 'Bearer scrape-token-0123456789' } });
+    assert.equal(scraper.status, 200);
+    assert.match(await scraper.text(), /mmg_http_requests_total/);
+  });
 });
 
 describe('secret comparison and the job gate', () => {

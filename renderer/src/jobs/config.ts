@@ -13,6 +13,8 @@ export interface RendererConfig {
   renderConcurrency: number;
   leaseSeconds: number;
   gotenbergUrl: string | null;
+  /** METRICS_TOKEN: when set, /metrics wants it as a Bearer token (the figures include LLM spend). */
+  metricsToken: string | null;
 }
 
 export const MIN_SECRET_LENGTH = 16;
@@ -33,5 +35,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RendererConfig
     renderConcurrency: positiveIntFromEnv('RENDER_CONCURRENCY', 2, env),
     leaseSeconds: positiveIntFromEnv('RENDER_LEASE_SECONDS', 120, env),
     gotenbergUrl: env.GOTENBERG_URL?.trim() || null,
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
   };
 }

@@ -38,6 +38,8 @@ export interface RenderServerOptions {
    * public.operations_metrics() through SUPABASE_URL with the service-role key, when set.
    */
   operationsStats?: OperationsStatsSource | null;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>` (else 401). */
+  metricsToken?: string | null;
 }
 
 export interface RenderServer {
@@ -163,6 +165,9 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
     }
     if (path === '/metrics') {
       if (req.method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'use GET');
+      if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+        throw new HttpError(401, 'unauthorized', 'this renderer wants its METRICS_TOKEN as a Bearer token for /metrics');
+      }
       const text = await registry.metrics();
       res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
       res.end(text);
