@@ -74,7 +74,10 @@ export async function stageStream(storageDir: string, body: Readable, limit: num
       out.once('error', fail);
       // A body that broke off before anyone listened (a client gone, or a body shorter than its
       // Content-Length, while the upload was being authorized) emits nothing any more.
-      if (body.readableAborted) fail(errors.invalidRequest('The request was aborted'));
+      // Node marks such a body aborted, or only destroyed/closed when the socket went first.
+      if (body.readableAborted || ((body.destroyed || body.closed) && !body.readableEnded)) {
+        fail(errors.invalidRequest('The request was aborted'));
+      }
     });
   } catch (e) {
     // The file is opened asynchronously: removed before the open completed, it would be

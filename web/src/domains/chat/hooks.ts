@@ -1,6 +1,7 @@
 // Conversations and their messages (plain REST on public.conversations / public.messages,
 // owner-only RLS); the turn itself streams through stream.ts.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { unwrap } from '../../lib/errors';
 import { signedUrl } from '../../lib/storage';
 import { supabase } from '../../lib/supabase';
@@ -86,8 +87,9 @@ export function useChatFileUrl(bucket: string | undefined, path: string | undefi
 
 export function useInvalidateChat() {
   const queryClient = useQueryClient();
-  return (conversationId?: string) => {
+  // Stable, so effects and callbacks that use it do not re-run on every render.
+  return useCallback((conversationId?: string) => {
     void queryClient.invalidateQueries({ queryKey: chatKeys.conversations() });
     if (conversationId) void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) });
-  };
+  }, [queryClient]);
 }

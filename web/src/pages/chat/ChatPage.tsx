@@ -22,6 +22,8 @@ export interface LiveTurn {
   files: Extract<ChatEvent, { type: 'file' }>['file'][];
   error: { code: string; message: string } | null;
   done: boolean;
+  /** The stored answer's id, from the done event (null when nothing was stored). */
+  answerId: string | null;
 }
 
 function apply(turn: LiveTurn, e: ChatEvent): LiveTurn {
@@ -33,7 +35,7 @@ function apply(turn: LiveTurn, e: ChatEvent): LiveTurn {
     case 'tool_finished': return { ...turn, tools: turn.tools.map((t) => (t.call_id === e.call_id ? { ...t, ok: e.ok, summary: e.summary } : t)) };
     case 'file': return { ...turn, files: [...turn.files, e.file] };
     case 'error': return { ...turn, error: e.error, status: null };
-    case 'done': return { ...turn, done: true, status: null };
+    case 'done': return { ...turn, done: true, status: null, answerId: e.message_id };
     default: return turn;
   }
 }
@@ -48,6 +50,7 @@ function Thread() {
   const [unavailable, setUnavailable] = useState(false);
   const abort = useRef<AbortController | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
+  const refetches = useRef(0);
   // The live turn belongs to the conversation it was sent in (or to a new one).
   const visibleTurn = turn && (turn.conversationId === (conversationId ?? null) || (!turn.conversationId && !conversationId)) ? turn : null;
   const busy = turn !== null && !turn.done;
@@ -56,16 +59,29 @@ function Thread() {
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [messages.data, visibleTurn?.text, visibleTurn?.status, visibleTurn?.files.length]);
-  // A finished turn stays on screen until the stored messages include it.
+  // A finished turn stays on screen until the stored messages include its answer. The list may
+  // have been fetched while the answer was being written (a new chat's first fetch starts at
+  // the session event, and an invalidation then joins that fetch): fetch again until it shows.
   useEffect(() => {
-    if (visibleTurn?.done && !visibleTurn.error && !messages.isFetching) setTurn(null);
-  }, [visibleTurn, messages.isFetching]);
+    if (!visibleTurn?.done || visibleTurn.error || messages.isFetching) return;
+    const { answerId } = visibleTurn;
+    if (!answerId || messages.data?.some((m) => m.id === answerId) || refetches.current >= 20) {
+      refetches.current = 0;
+      setTurn(null);
+    } else if (conversationId) {
+      const retry = setTimeout(() => {
+        refetches.current += 1;
+        invalidate(conversationId);
+      }, 250);
+      return () => clearTimeout(retry);
+    }
+  }, [visibleTurn, messages.isFetching, messages.data, conversationId, invalidate]);
 
   const send = useCallback(async (text: string, files: PendingFile[]) => {
     setFailure(null);
     const controller = new AbortController();
     abort.current = controller;
-    let current: LiveTurn = { conversationId: conversationId ?? null, userText: text, fileNames: files.map((f) => f.file.name), text: '', status: 'Sending…', tools: [], files: [], error: null, done: false };
+    let current: LiveTurn = { conversationId: conversationId ?? null, userText: text, fileNames: files.map((f) => f.file.name), text: '', status: 'Sending…', tools: [], files: [], error: null, done: false, answerId: null };
     setTurn(current);
     let conversation = conversationId;
     try {
