@@ -4,13 +4,13 @@
 // of the request being served, so code deep in a handler needs no id passed to it.
 //
 // Nothing secret is ever written: the rules (shared with the renderer) are in
-// renderer/src/redact.ts; the stack registers its keys and shared secrets there at start.
+// supabase/functions/_shared/redact.ts; the stack registers its keys and shared secrets there at start.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { lineFields, redactText } from '../../renderer/src/redact.ts';
+import { lineFields, redactText } from '../../supabase/functions/_shared/redact.ts';
 
-export { redact, redactText, registerSecret } from '../../renderer/src/redact.ts';
+export { redact, redactText, registerSecret } from '../../supabase/functions/_shared/redact.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -2,9 +2,9 @@
 // user_id, message (the event name, e.g. job.claimed), then the event's fields — or a short human line with
 // LOG_FORMAT=human. The request id is that of the dispatch being worked on (X-Request-Id, which
 // the database sets to the id of the API request that queued the job), taken from the async
-// context, so the job code needs no id passed around. Secrets are masked (redact.ts).
+// context, so the job code needs no id passed around. Secrets are masked (supabase/functions/_shared/redact.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { lineFields, redactText } from './redact.ts';
+import { lineFields, redactText } from '../../supabase/functions/_shared/redact.ts';
 
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { authenticatorPassword } from '../config.ts';
-import { isSecretKey, validRequestId } from '../../../renderer/src/redact.ts';
+import { isSecretKey, validRequestId } from '../../../supabase/functions/_shared/redact.ts';
 import { createAuthHandler } from '../auth/index.ts';
 import type { StackConfig } from '../config.ts';
 import { createDb, isDatabaseUnavailable } from '../db.ts';

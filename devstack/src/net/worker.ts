@@ -5,7 +5,7 @@
 //
 // Each delivery is logged (access level) under the request id it carries in X-Request-Id, so
 // the log of a render job's dispatch joins the API request that queued it.
-import { validRequestId } from '../../../renderer/src/redact.ts';
+import { validRequestId } from '../../../supabase/functions/_shared/redact.ts';
 import type { StackConfig } from '../config.ts';
 import { logger, withLogContext } from '../log.ts';
 import type { DeliveryOutcome } from '../metrics.ts';

@@ -15,7 +15,7 @@ import {
 } from '../metrics.ts';
 import { type Readiness } from '../probes.ts';
 import { isUuid } from '../proposal/file-names.ts';
-import { validRequestId } from '../redact.ts';
+import { validRequestId } from '../../../supabase/functions/_shared/redact.ts';
 import { Semaphore } from '../semaphore.ts';
 import { jsonLog, type Logger } from './worker.ts';
 

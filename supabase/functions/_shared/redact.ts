@@ -1,6 +1,7 @@
-// What may never reach a log line, for every Node service (the renderer, and the local stack,
-// which imports this file). The Deno edge functions keep the same rules in
-// supabase/functions/_shared/log.ts, since they deploy without this tree.
+// What may never reach a log line — one set of rules for every service: the edge functions
+// (log.ts beside this file), the renderer and the local stack import it. Pure TypeScript with no
+// imports and no runtime APIs, so Deno and Node load the same file and the renderer image copies
+// just this file.
 //
 // Fields named like secrets are replaced whole; in every string JWTs, bearer/basic credentials,
 // Slack tokens and the values registered with registerSecret() are masked — including inside
