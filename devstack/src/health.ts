@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckOff, failures, type Readiness, readiness } from '../../renderer/src/probes.ts';
+import { CheckOff, failures, type Readiness, readiness } from '../../supabase/functions/_shared/readiness.ts';
 import { repoRoot, type StackConfig } from './config.ts';
 import { denoBin } from './functions/workers.ts';
 import type { Gateway } from './gateway/context.ts';

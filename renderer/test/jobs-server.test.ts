@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { bearerMatches, createRenderServer, type DispatchedJob, type RenderServer, type RenderServerOptions } from '../src/jobs/server.ts';
-import { CheckOff, readiness } from '../src/probes.ts';
+import { CheckOff, readiness } from '../../supabase/functions/_shared/readiness.ts';
 import { Semaphore } from '../src/semaphore.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';

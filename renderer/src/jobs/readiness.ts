@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { loadAddon } from '../mockup/index.ts';
-import { CHECK_TIMEOUT_MS, type Readiness, readiness } from '../probes.ts';
+import { CHECK_TIMEOUT_MS, type Readiness, readiness } from '../../../supabase/functions/_shared/readiness.ts';
 import { MOCKUP_BUCKET } from './handlers/mockup.ts';
 import { PROPOSAL_BUCKET } from './handlers/proposal.ts';
 

@@ -13,7 +13,7 @@ import {
   createRegistry, type JobOutcomeLabel, type OperationsStatsSource, operationsStatsFromEnv, registerHttpMetrics,
   registerJobMetrics, registerOperationsMetrics,
 } from '../metrics.ts';
-import { type Readiness } from '../probes.ts';
+import { type Readiness } from '../../../supabase/functions/_shared/readiness.ts';
 import { isUuid } from '../proposal/file-names.ts';
 import { validRequestId } from '../../../supabase/functions/_shared/redact.ts';
 import { Semaphore } from '../semaphore.ts';
@@ -30,7 +30,7 @@ export interface RenderServerOptions {
   process: (job: DispatchedJob) => Promise<unknown>;
   /** Jobs at once; default 2. */
   concurrency?: number;
-  /** The /ready report (../probes.ts); without it the renderer reports ready with no checks. */
+  /** The /ready report (supabase/functions/_shared/readiness.ts); without it the renderer reports ready with no checks. */
   ready?: () => Promise<Readiness>;
   log?: Logger;
   /**

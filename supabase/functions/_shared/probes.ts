@@ -16,60 +16,17 @@
 import { corsHeaders, json, jwtClaims } from './http.ts';
 import { llmConfigFromEnv } from './llm/mod.ts';
 import { logger, REQUEST_ID, withLogContext } from './log.ts';
+import { type Check, CHECK_TIMEOUT_MS, CheckOff, readiness } from './readiness.ts';
 
-export type CheckStatus = 'ok' | 'failed' | 'off';
-export interface CheckResult {
-  status: CheckStatus;
-  detail?: string;
-}
-export interface Readiness {
-  status: 'ready' | 'degraded';
-  service: string;
-  checks: Record<string, CheckResult>;
-}
-
-/** Thrown by a check whose dependency is switched off on purpose (reported, not a failure). */
-export class CheckOff extends Error {}
-
-/** Resolves (ok, optionally with a detail), throws CheckOff (off) or throws (failed). */
-export type Check = () => Promise<string | void>;
-
-export const CHECK_TIMEOUT_MS = 5000;
-
-async function runOne(check: Check, timeoutMs: number): Promise<CheckResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const detail = await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return detail ? { status: 'ok', detail } : { status: 'ok' };
-  } catch (e) {
-    // fetch says only "fetch failed"; the cause says what (connection refused, DNS, TLS…).
-    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-    const message = e instanceof Error ? `${e.message}${cause}` : String(e);
-    return e instanceof CheckOff
-      ? { status: 'off', detail: message }
-      : { status: 'failed', detail: message };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export async function readiness(
-  service: string,
-  checks: Record<string, Check>,
-  timeoutMs = CHECK_TIMEOUT_MS,
-): Promise<Readiness> {
-  const names = Object.keys(checks);
-  const results = await Promise.all(names.map((n) => runOne(checks[n], timeoutMs)));
-  const out: Record<string, CheckResult> = {};
-  names.forEach((n, i) => (out[n] = results[i]));
-  const degraded = results.some((r) => r.status === 'failed');
-  return { status: degraded ? 'degraded' : 'ready', service, checks: out };
-}
+export {
+  type Check,
+  CHECK_TIMEOUT_MS,
+  type CheckResult,
+  CheckOff,
+  type CheckStatus,
+  type Readiness,
+  readiness,
+} from './readiness.ts';
 
 type Env = { get(name: string): string | undefined };
 

@@ -1,6 +1,6 @@
-// The readiness report every service of the platform answers on its /ready probe (the renderer,
-// the local stack's gateway; the edge functions build the same shape in
-// supabase/functions/_shared/probes.ts):
+// The readiness report every service of the platform answers on its /ready probe — the edge
+// functions (probes.ts beside this file), the renderer and the local stack's gateway all build
+// it here. Pure TypeScript with no imports, so Deno and Node load the same file:
 //
 //   { "status": "ready" | "degraded", "service": "...", "checks": { "<name>": { "status":
 //     "ok" | "failed" | "off", "detail"?: "..." } } }
@@ -30,7 +30,7 @@ export type Check = () => Promise<string | void>;
 export const CHECK_TIMEOUT_MS = 5000;
 
 async function runOne(check: Check, timeoutMs: number): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const detail = await Promise.race([
       check(),
