@@ -10,7 +10,8 @@ import { directMessage, eventEnvelope, signedEvent } from './requests.ts';
 
 const ROUNDS = Number(Deno.env.get('BENCH_ROUNDS') ?? 10);
 const CONCURRENCY = Number(Deno.env.get('BENCH_CONCURRENCY') ?? 100);
-const API = 'http://127.0.0.1:54331';
+// The test profile's API port, moved like devstack/src/config.ts does by STACK_PORT_OFFSET.
+const API = `http://127.0.0.1:${54331 + (Number(Deno.env.get('STACK_PORT_OFFSET') ?? 0) || 0)}`;
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
